@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A generic netlink family: registration, requests, replies and dumps.
+//!
+//! C header: [`include/net/genetlink.h`](srctree/include/net/genetlink.h)
+
+use super::{bindings, pernet::Net};
+use core::{marker::PhantomData, ptr::NonNull};
+use kernel::{
+    error::{from_result, to_result},
+    ffi::c_int,
+    prelude::*,
+    types::Opaque,
+};
+
+/// The type a policy gives an attribute.
+#[derive(Clone, Copy)]
+pub(crate) enum AttrType {
+    U32,
+    Nested,
+}
+
+/// One command of the family.
+pub(crate) struct Op {
+    pub(crate) cmd: u8,
+    pub(crate) doit: bool,
+    pub(crate) dumpit: bool,
+}
+
+/// What a family looks like to the generic netlink core.
+pub(crate) struct FamilySpec {
+    pub(crate) name: &'static CStr,
+    pub(crate) version: u32,
+    /// The highest attribute number of requests.
+    pub(crate) maxattr: u16,
+    /// The types of top-level request attributes; others are not checked.
+    pub(crate) policy: &'static [(u16, AttrType)],
+    pub(crate) ops: &'static [Op],
+    /// Commands below this one are validated leniently, as in old families.
+    pub(crate) resv_start_op: u8,
+}
+
+/// What serves the family's commands.
+pub(crate) trait Handler {
+    /// Serves a request.
+    fn doit(req: &mut Request<'_>) -> Result;
+    /// Adds the next entries of a dump; returns when done or when full.
+    fn dumpit(dump: &mut Dump<'_>) -> Result;
+}
+
+/// A message being built; attributes are appended to it.
+pub(crate) struct Msg {
+    skb: NonNull<bindings::sk_buff>,
+}
+
+impl Msg {
+    /// Appends a `u32` attribute; EMSGSIZE when the message is full.
+    pub(crate) fn put_u32(&mut self, attr: u16, value: u32) -> Result {
+        // SAFETY: `skb` is the message under construction, owned by the
+        // caller for the duration of the call.
+        let ret = unsafe { bindings::ipvs_rs_nla_put_u32(self.skb.as_ptr(), attr.into(), value) };
+        if ret == 0 { Ok(()) } else { Err(EMSGSIZE) }
+    }
+}
+
+/// A request: one `doit` call.
+pub(crate) struct Request<'a> {
+    info: &'a mut bindings::genl_info,
+}
+
+impl Request<'_> {
+    /// The command asked for.
+    pub(crate) fn cmd(&self) -> u8 {
+        // SAFETY: `info` is valid for the call and its header was checked by
+        // the core.
+        unsafe { bindings::ipvs_rs_genl_info_cmd(&*self.info) }
+    }
+
+    /// The namespace the request came from.
+    pub(crate) fn net(&self) -> Result<Net> {
+        // SAFETY: The requesting socket keeps its namespace alive for the
+        // call.
+        unsafe { Net::from_raw(bindings::ipvs_rs_genl_info_net(&*self.info)) }.ok_or(EINVAL)
+    }
+
+    /// Sends a reply with command `cmd` and the attributes `fill` appends.
+    pub(crate) fn reply(&mut self, cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) -> Result {
+        // SAFETY: Allocation only.
+        let skb = NonNull::new(unsafe { bindings::ipvs_rs_nlmsg_new() }).ok_or(ENOMEM)?;
+        let mut msg = Msg { skb };
+        let info: *mut bindings::genl_info = self.info;
+        // SAFETY: `skb` is ours and `info` is valid for the call; its family
+        // is the registered family that received the request.
+        let hdr = unsafe {
+            bindings::ipvs_rs_genlmsg_put_reply(skb.as_ptr(), info, (*info).family, cmd)
+        };
+        let filled = if hdr.is_null() {
+            Err(EMSGSIZE)
+        } else {
+            fill(&mut msg)
+        };
+        if let Err(e) = filled {
+            if e == EMSGSIZE {
+                pr_err!("not enough space in Netlink message\n");
+            }
+            // SAFETY: `skb` is ours and was not sent.
+            unsafe { bindings::ipvs_rs_nlmsg_free(skb.as_ptr()) };
+            return Err(e);
+        }
+        // SAFETY: `hdr` starts the message in `skb`; `genlmsg_reply`
+        // consumes `skb` whatever it returns.
+        to_result(unsafe {
+            bindings::ipvs_rs_genlmsg_end(skb.as_ptr(), hdr);
+            bindings::ipvs_rs_genlmsg_reply(skb.as_ptr(), info)
+        })
+    }
+}
+
+/// One call of a dump: the entries added are sent together, and the dump
+/// goes on with another call until a call adds none.
+pub(crate) struct Dump<'a> {
+    skb: NonNull<bindings::sk_buff>,
+    cb: &'a mut bindings::netlink_callback,
+}
+
+impl Dump<'_> {
+    /// The command being dumped.
+    pub(crate) fn cmd(&mut self) -> u8 {
+        // SAFETY: `cb` belongs to a generic netlink dump.
+        unsafe { bindings::ipvs_rs_dump_cmd(self.cb) }
+    }
+
+    /// The namespace of the socket that asked for the dump.
+    pub(crate) fn net(&self) -> Result<Net> {
+        // SAFETY: The dumping socket keeps its namespace alive for the call.
+        unsafe { Net::from_raw(bindings::ipvs_rs_dump_net(self.skb.as_ptr())) }.ok_or(EINVAL)
+    }
+}
+
+/// A registered family; dropping unregisters it.
+///
+/// # Invariants
+///
+/// `family` is registered and points at `ops` and `policy`, heap buffers
+/// that stay in place until `drop`.
+pub(crate) struct Registration<H: Handler> {
+    family: Pin<KBox<Opaque<bindings::genl_family>>>,
+    _ops: KVec<bindings::genl_small_ops>,
+    _policy: KVec<bindings::nla_policy>,
+    _handler: PhantomData<H>,
+}
+
+// SAFETY: The family is only touched by the generic netlink core, under its
+// own locks.
+unsafe impl<H: Handler> Send for Registration<H> {}
+// SAFETY: No method gives access to the family.
+unsafe impl<H: Handler> Sync for Registration<H> {}
+
+impl<H: Handler> Registration<H> {
+    /// Registers the family of `spec`, served by `H`. Every command needs
+    /// CAP_NET_ADMIN in the requester's user namespace, and requests are
+    /// accepted from every network namespace.
+    pub(crate) fn register(module: &'static ThisModule, spec: &FamilySpec) -> Result<Self> {
+        let mut policy = KVec::with_capacity(usize::from(spec.maxattr) + 1, GFP_KERNEL)?;
+        for _ in 0..=spec.maxattr {
+            policy.push(bindings::nla_policy::default(), GFP_KERNEL)?;
+        }
+        for &(attr, ty) in spec.policy {
+            let entry = policy.get_mut(usize::from(attr)).ok_or(EINVAL)?;
+            entry.type_ = match ty {
+                AttrType::U32 => bindings::NLA_U32,
+                AttrType::Nested => bindings::NLA_NESTED,
+            } as u8;
+        }
+
+        let mut ops = KVec::with_capacity(spec.ops.len(), GFP_KERNEL)?;
+        for op in spec.ops {
+            ops.push(
+                bindings::genl_small_ops {
+                    cmd: op.cmd,
+                    validate: (bindings::genl_validate_flags_GENL_DONT_VALIDATE_STRICT
+                        | bindings::genl_validate_flags_GENL_DONT_VALIDATE_DUMP) as u8,
+                    flags: bindings::GENL_ADMIN_PERM as u8,
+                    doit: if op.doit { Some(doit::<H>) } else { None },
+                    dumpit: if op.dumpit { Some(dumpit::<H>) } else { None },
+                    ..Default::default()
+                },
+                GFP_KERNEL,
+            )?;
+        }
+
+        let mut family = bindings::genl_family {
+            version: spec.version,
+            maxattr: spec.maxattr.into(),
+            policy: policy.as_ptr(),
+            module: module.as_ptr().cast(),
+            small_ops: ops.as_ptr(),
+            n_small_ops: u8::try_from(ops.len())?,
+            resv_start_op: spec.resv_start_op,
+            ..Default::default()
+        };
+        family.set_netnsok(1);
+        family.set_parallel_ops(1);
+        let name = spec.name.to_bytes_with_nul();
+        let dst = family.name.get_mut(..name.len()).ok_or(EINVAL)?;
+        for (d, &s) in dst.iter_mut().zip(name) {
+            *d = s as kernel::ffi::c_char;
+        }
+
+        let family = KBox::pin(Opaque::new(family), GFP_KERNEL)?;
+        // SAFETY: `family` is pinned and, with the buffers it points to,
+        // lives until `drop` unregisters it.
+        to_result(unsafe { bindings::genl_register_family(family.get()) })?;
+        // INVARIANT: Registered just above with pointers into `ops` and
+        // `policy`.
+        Ok(Registration {
+            family,
+            _ops: ops,
+            _policy: policy,
+            _handler: PhantomData,
+        })
+    }
+}
+
+impl<H: Handler> Drop for Registration<H> {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `register`. Unregistering waits for running
+        // requests and dumps.
+        unsafe { bindings::genl_unregister_family(self.family.get()) };
+    }
+}
+
+unsafe extern "C" fn doit<H: Handler>(
+    _skb: *mut bindings::sk_buff,
+    info: *mut bindings::genl_info,
+) -> c_int {
+    from_result(|| {
+        // SAFETY: The core passes a valid `info` for the call.
+        let info = unsafe { info.as_mut() }.ok_or(EINVAL)?;
+        H::doit(&mut Request { info })?;
+        Ok(0)
+    })
+}
+
+unsafe extern "C" fn dumpit<H: Handler>(
+    skb: *mut bindings::sk_buff,
+    cb: *mut bindings::netlink_callback,
+) -> c_int {
+    from_result(|| {
+        let skb = NonNull::new(skb).ok_or(EINVAL)?;
+        // SAFETY: The core passes a valid `cb` for the call.
+        let cb = unsafe { cb.as_mut() }.ok_or(EINVAL)?;
+        H::dumpit(&mut Dump { skb, cb })?;
+        // SAFETY: `skb` is the dump's buffer, valid for the call.
+        let len = unsafe { bindings::ipvs_rs_skb_len(skb.as_ptr()) };
+        Ok(c_int::try_from(len)?)
+    })
+}

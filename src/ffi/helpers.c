@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C shims for the Rust IPVS core; the contracts are in helpers.h.
+ */
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+
+#include "helpers.h"
+
+void *ipvs_rs_net_generic(const struct net *net, unsigned int id)
+{
+	return net_generic(net, id);
+}
+
+struct net *ipvs_rs_sock_net(const struct sock *sk)
+{
+	return sock_net(sk);
+}
+
+struct net *ipvs_rs_genl_info_net(const struct genl_info *info)
+{
+	return genl_info_net(info);
+}
+
+struct net *ipvs_rs_dump_net(const struct sk_buff *skb)
+{
+	return sock_net(skb->sk);
+}
+
+u8 ipvs_rs_genl_info_cmd(const struct genl_info *info)
+{
+	return info->genlhdr->cmd;
+}
+
+bool ipvs_rs_sk_net_admin(const struct sock *sk)
+{
+	return ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN);
+}
+
+struct sk_buff *ipvs_rs_nlmsg_new(void)
+{
+	return nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+}
+
+void ipvs_rs_nlmsg_free(struct sk_buff *skb)
+{
+	nlmsg_free(skb);
+}
+
+void *ipvs_rs_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
+				const struct genl_family *family, u8 cmd)
+{
+	return genlmsg_put_reply(skb, info, family, 0, cmd);
+}
+
+void ipvs_rs_genlmsg_end(struct sk_buff *skb, void *hdr)
+{
+	genlmsg_end(skb, hdr);
+}
+
+int ipvs_rs_genlmsg_reply(struct sk_buff *skb, struct genl_info *info)
+{
+	return genlmsg_reply(skb, info);
+}
+
+u8 ipvs_rs_dump_cmd(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->op.cmd;
+}
+
+unsigned int ipvs_rs_skb_len(const struct sk_buff *skb)
+{
+	return skb->len;
+}
+
+int ipvs_rs_nla_put_u32(struct sk_buff *skb, int type, u32 value)
+{
+	return nla_put_u32(skb, type, value);
+}
+
+u64 ipvs_rs_totalram_bytes(void)
+{
+	return (u64)totalram_pages() << PAGE_SHIFT;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * C shims for the Rust IPVS core: static inline kernel functions and macros
+ * that Rust cannot call directly. Each function does exactly what the named
+ * kernel helper does and nothing else; the Rust side relies on these
+ * contracts (see src/ffi/*.rs).
+ */
+#ifndef IPVS_RS_HELPERS_H
+#define IPVS_RS_HELPERS_H
+
+#include <linux/types.h>
+
+struct genl_family;
+struct genl_info;
+struct net;
+struct netlink_callback;
+struct nlattr;
+struct sk_buff;
+struct sock;
+
+/* net_generic(net, id): the slot of a pernet registration with .size set. */
+void *ipvs_rs_net_generic(const struct net *net, unsigned int id);
+
+/* sock_net(sk). */
+struct net *ipvs_rs_sock_net(const struct sock *sk);
+
+/* genl_info_net(info): the namespace a generic netlink request came from. */
+struct net *ipvs_rs_genl_info_net(const struct genl_info *info);
+
+/* The namespace of the socket that asked for a dump: sock_net(skb->sk). */
+struct net *ipvs_rs_dump_net(const struct sk_buff *skb);
+
+/* The generic netlink command of a request: info->genlhdr->cmd. */
+u8 ipvs_rs_genl_info_cmd(const struct genl_info *info);
+
+/* ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN). */
+bool ipvs_rs_sk_net_admin(const struct sock *sk);
+
+/* nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL); NULL on allocation failure. */
+struct sk_buff *ipvs_rs_nlmsg_new(void);
+
+/* nlmsg_free(skb). */
+void ipvs_rs_nlmsg_free(struct sk_buff *skb);
+
+/* genlmsg_put_reply(skb, info, family, 0, cmd); NULL when skb is full. */
+void *ipvs_rs_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
+				const struct genl_family *family, u8 cmd);
+
+/* genlmsg_end(skb, hdr). */
+void ipvs_rs_genlmsg_end(struct sk_buff *skb, void *hdr);
+
+/* genlmsg_reply(skb, info): sends and consumes skb. */
+int ipvs_rs_genlmsg_reply(struct sk_buff *skb, struct genl_info *info);
+
+/* The command of a dump: genl_dumpit_info(cb)->op.cmd. */
+u8 ipvs_rs_dump_cmd(struct netlink_callback *cb);
+
+/* skb->len. */
+unsigned int ipvs_rs_skb_len(const struct sk_buff *skb);
+
+/* nla_put_u32(skb, type, value): 0 or -EMSGSIZE. */
+int ipvs_rs_nla_put_u32(struct sk_buff *skb, int type, u32 value);
+
+/* totalram_pages() << PAGE_SHIFT: usable RAM in bytes. */
+u64 ipvs_rs_totalram_bytes(void);
+
+#endif /* IPVS_RS_HELPERS_H */

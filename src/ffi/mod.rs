@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The thin layer that touches C: every `unsafe` of the core module is here.
+//!
+//! Each wrapper owns one registration and undoes it in `Drop`; the layers
+//! above see only safe types.
+
+mod abi;
+mod bindings;
+pub(crate) mod genl;
+pub(crate) mod mem;
+pub(crate) mod netfilter;
+pub(crate) mod pernet;
+pub(crate) mod sockopt;
+pub(crate) mod sysctl;

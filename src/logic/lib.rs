@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Host build of the pure logic, for `cargo test`.
+//!
+//! The module includes `mod.rs` directly; this root only gives the host
+//! crate a `no_std` frame around it.
+
+#![cfg_attr(not(test), no_std)]
+
+#[allow(dead_code)]
+#[path = "mod.rs"]
+mod logic;

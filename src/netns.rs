@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The state IPVS keeps in each network namespace.
+//!
+//! C: `struct netns_ipvs` in [`include/net/ip_vs.h`](srctree/include/net/ip_vs.h)
+
+use crate::{
+    ffi::{
+        netfilter::Hooks,
+        pernet::{Net, NetState},
+        sysctl,
+    },
+    hooks,
+    logic::{self, timeouts::Timeouts},
+};
+use kernel::{new_mutex, prelude::*, sync::Mutex};
+
+/// One namespace's IPVS. Fields drop in order: packets stop first.
+#[pin_data]
+pub(crate) struct NetIpvs {
+    _hooks4: Hooks,
+    _hooks6: Hooks,
+    _sysctls: sysctl::Table,
+    /// The timeouts `ipvsadm --set` changes.
+    #[pin]
+    pub(crate) timeouts: Mutex<Timeouts>,
+}
+
+impl NetState for NetIpvs {
+    fn new(net: Net) -> Result<Pin<KBox<Self>>> {
+        let sysctls = sysctl::Table::register(net, c"net/ipv4/vs", &logic::sysctl::VARS)?;
+        let hooks4 = Hooks::register(net, &hooks::IPV4)?;
+        let hooks6 = Hooks::register(net, &hooks::IPV6)?;
+        KBox::pin_init(
+            try_pin_init!(NetIpvs {
+                _hooks4: hooks4,
+                _hooks6: hooks6,
+                _sysctls: sysctls,
+                timeouts <- new_mutex!(Timeouts::DEFAULT),
+            }),
+            GFP_KERNEL,
+        )
+    }
+}
