@@ -17,7 +17,7 @@ clippy:
 	$(KMAKE) CLIPPY=1 modules
 
 fmt:
-	rustfmt --check --config-path $(KDIR)/../src/.rustfmt.toml \
+	rustfmt --check --edition 2021 --config-path $(KDIR)/../src/.rustfmt.toml \
 		$$(git ls-files '*.rs')
 
 host-test:

@@ -20,17 +20,41 @@ const PRI_NAT_DST: i32 = -100;
 const fn family_hooks(family: Family) -> [Hook; 6] {
     [
         // Replies to NAT connections, after filtering.
-        Hook { family, point: LocalIn, priority: PRI_NAT_SRC - 2 },
+        Hook {
+            family,
+            point: LocalIn,
+            priority: PRI_NAT_SRC - 2,
+        },
         // Requests to virtual services, after filtering.
-        Hook { family, point: LocalIn, priority: PRI_NAT_SRC - 1 },
+        Hook {
+            family,
+            point: LocalIn,
+            priority: PRI_NAT_SRC - 1,
+        },
         // Replies of local real servers, before the request hook.
-        Hook { family, point: LocalOut, priority: PRI_NAT_DST + 1 },
+        Hook {
+            family,
+            point: LocalOut,
+            priority: PRI_NAT_DST + 1,
+        },
         // Requests of local clients, after mangle.
-        Hook { family, point: LocalOut, priority: PRI_NAT_DST + 2 },
+        Hook {
+            family,
+            point: LocalOut,
+            priority: PRI_NAT_DST + 2,
+        },
         // ICMP errors about connections, before the reply hook.
-        Hook { family, point: Forward, priority: 99 },
+        Hook {
+            family,
+            point: Forward,
+            priority: 99,
+        },
         // Forwarded replies to NAT connections.
-        Hook { family, point: Forward, priority: 100 },
+        Hook {
+            family,
+            point: Forward,
+            priority: 100,
+        },
     ]
 }
 

@@ -14,6 +14,7 @@ mod ffi;
 mod hooks;
 mod logic;
 mod netns;
+mod sched;
 
 module! {
     type: IpVs,
@@ -39,6 +40,7 @@ struct IpVs {
 
 impl kernel::Module for IpVs {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        sched::init();
         let size = conn::configure(module_parameters::conn_tab_bits.value());
         pr_info!("Connection hash table configured (size={size})\n");
         let pernet = ffi::pernet::Registration::register()?;

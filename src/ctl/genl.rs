@@ -17,11 +17,19 @@ use crate::{
 use kernel::prelude::*;
 
 const fn doit(cmd: u8) -> Op {
-    Op { cmd, doit: true, dumpit: false }
+    Op {
+        cmd,
+        doit: true,
+        dumpit: false,
+    }
 }
 
 const fn dumpit(cmd: u8) -> Op {
-    Op { cmd, doit: false, dumpit: true }
+    Op {
+        cmd,
+        doit: false,
+        dumpit: true,
+    }
 }
 
 /// The family as registered.

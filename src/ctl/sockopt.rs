@@ -39,7 +39,10 @@ impl GetHandler for Sockopt {
         let ipvs = ipvs_of(&net)?;
         match cmd {
             GetCmd::Version => {
-                let banner = Banner { conn_tab_size: conn::table_size() }.to_c_string();
+                let banner = Banner {
+                    conn_tab_size: conn::table_size(),
+                }
+                .to_c_string();
                 let bytes = banner.bytes_with_nul();
                 req.write(bytes)?;
                 req.set_len(bytes.len())

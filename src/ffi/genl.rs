@@ -59,7 +59,11 @@ impl Msg {
         // SAFETY: `skb` is the message under construction, owned by the
         // caller for the duration of the call.
         let ret = unsafe { bindings::ipvs_rs_nla_put_u32(self.skb.as_ptr(), attr.into(), value) };
-        if ret == 0 { Ok(()) } else { Err(EMSGSIZE) }
+        if ret == 0 {
+            Ok(())
+        } else {
+            Err(EMSGSIZE)
+        }
     }
 }
 
@@ -91,9 +95,8 @@ impl Request<'_> {
         let info: *mut bindings::genl_info = self.info;
         // SAFETY: `skb` is ours and `info` is valid for the call; its family
         // is the registered family that received the request.
-        let hdr = unsafe {
-            bindings::ipvs_rs_genlmsg_put_reply(skb.as_ptr(), info, (*info).family, cmd)
-        };
+        let hdr =
+            unsafe { bindings::ipvs_rs_genlmsg_put_reply(skb.as_ptr(), info, (*info).family, cmd) };
         let filled = if hdr.is_null() {
             Err(EMSGSIZE)
         } else {
@@ -179,7 +182,8 @@ impl<H: Handler> Registration<H> {
                 bindings::genl_small_ops {
                     cmd: op.cmd,
                     validate: (bindings::genl_validate_flags_GENL_DONT_VALIDATE_STRICT
-                        | bindings::genl_validate_flags_GENL_DONT_VALIDATE_DUMP) as u8,
+                        | bindings::genl_validate_flags_GENL_DONT_VALIDATE_DUMP)
+                        as u8,
                     flags: bindings::GENL_ADMIN_PERM as u8,
                     doit: if op.doit { Some(doit::<H>) } else { None },
                     dumpit: if op.dumpit { Some(dumpit::<H>) } else { None },
@@ -230,6 +234,11 @@ impl<H: Handler> Drop for Registration<H> {
     }
 }
 
+/// The `doit` of every command.
+///
+/// # Safety
+///
+/// Called by the generic netlink core with a valid `info` for the call.
 unsafe extern "C" fn doit<H: Handler>(
     _skb: *mut bindings::sk_buff,
     info: *mut bindings::genl_info,
@@ -242,6 +251,11 @@ unsafe extern "C" fn doit<H: Handler>(
     })
 }
 
+/// The `dumpit` of every command.
+///
+/// # Safety
+///
+/// Called by the generic netlink core with a valid `skb` and `cb`.
 unsafe extern "C" fn dumpit<H: Handler>(
     skb: *mut bindings::sk_buff,
     cb: *mut bindings::netlink_callback,

@@ -12,6 +12,16 @@
 
 #include "helpers.h"
 
+/*
+ * The scheduler registry, written in Rust (src/ffi/sched.rs), exported to
+ * the scheduler modules. The table is opaque to C.
+ */
+struct ip_vs_rs_scheduler;
+int ip_vs_rs_register_scheduler(const struct ip_vs_rs_scheduler *ops);
+int ip_vs_rs_unregister_scheduler(const struct ip_vs_rs_scheduler *ops);
+EXPORT_SYMBOL_GPL(ip_vs_rs_register_scheduler);
+EXPORT_SYMBOL_GPL(ip_vs_rs_unregister_scheduler);
+
 void *ipvs_rs_net_generic(const struct net *net, unsigned int id)
 {
 	return net_generic(net, id);

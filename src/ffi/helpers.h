@@ -3,7 +3,7 @@
  * C shims for the Rust IPVS core: static inline kernel functions and macros
  * that Rust cannot call directly. Each function does exactly what the named
  * kernel helper does and nothing else; the Rust side relies on these
- * contracts (see src/ffi/*.rs).
+ * contracts (see the wrappers in src/ffi/).
  */
 #ifndef IPVS_RS_HELPERS_H
 #define IPVS_RS_HELPERS_H

@@ -11,5 +11,6 @@ pub(crate) mod genl;
 pub(crate) mod mem;
 pub(crate) mod netfilter;
 pub(crate) mod pernet;
+pub(crate) mod sched;
 pub(crate) mod sockopt;
 pub(crate) mod sysctl;

@@ -86,6 +86,11 @@ impl Drop for Hooks {
     }
 }
 
+/// The hook function until the data plane exists: lets everything pass.
+///
+/// # Safety
+///
+/// Called by the netfilter core; reads none of its arguments.
 unsafe extern "C" fn accept(
     _priv: *mut kernel::ffi::c_void,
     _skb: *mut bindings::sk_buff,

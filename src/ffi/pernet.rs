@@ -46,7 +46,8 @@ impl Net {
     pub(crate) fn state<T: NetState>(&self) -> Option<&T> {
         // SAFETY: By the type invariant the namespace is alive; the slot is
         // this module's `net_generic` slot, registered by `Registration`.
-        let slot = unsafe { bindings::ipvs_rs_net_generic(self.as_ptr(), NET_ID.load(Ordering::Relaxed)) };
+        let slot =
+            unsafe { bindings::ipvs_rs_net_generic(self.as_ptr(), NET_ID.load(Ordering::Relaxed)) };
         let slot = slot.cast::<*const T>();
         // SAFETY: The slot is `size_of::<*const T>()` bytes, zeroed by the
         // core before `init` and written only by `init` below.
@@ -114,6 +115,12 @@ impl<T: NetState> Drop for Registration<T> {
     }
 }
 
+/// Makes the state of a namespace.
+///
+/// # Safety
+///
+/// Called by the pernet core with a live namespace, once, before any other
+/// user of this registration can see the namespace.
 unsafe extern "C" fn init<T: NetState>(net: *mut bindings::net) -> c_int {
     from_result(|| {
         // SAFETY: The core calls `init` with a live namespace that outlives
@@ -133,11 +140,18 @@ unsafe extern "C" fn init<T: NetState>(net: *mut bindings::net) -> c_int {
     })
 }
 
+/// Frees the state of a dying namespace.
+///
+/// # Safety
+///
+/// Called by the pernet core once per namespace `init` succeeded for, when
+/// nothing else uses the namespace any more.
 unsafe extern "C" fn exit<T: NetState>(net: *mut bindings::net) {
     // SAFETY: `net` is a dying namespace whose slot `init` filled; nothing
     // else can reach the slot any more.
     unsafe {
-        let slot = bindings::ipvs_rs_net_generic(net, NET_ID.load(Ordering::Relaxed)).cast::<*mut T>();
+        let slot =
+            bindings::ipvs_rs_net_generic(net, NET_ID.load(Ordering::Relaxed)).cast::<*mut T>();
         let raw = slot.read();
         slot.write(core::ptr::null_mut());
         if !raw.is_null() {

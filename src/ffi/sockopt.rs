@@ -112,6 +112,12 @@ impl<H: GetHandler> Drop for Registration<H> {
     }
 }
 
+/// The `get` of the range.
+///
+/// # Safety
+///
+/// Called by the netfilter core with the caller's socket, a user pointer and
+/// a valid pointer to the length.
 unsafe extern "C" fn get<H: GetHandler>(
     sk: *mut bindings::sock,
     optval: c_int,

@@ -61,7 +61,7 @@ impl Table {
             };
             entries.push(
                 bindings::ctl_table {
-                    procname: v.name.as_ptr().cast(),
+                    procname: v.name.as_char_ptr(),
                     data: value.as_ptr().cast::<c_void>(),
                     maxlen: size_of::<i32>() as i32,
                     mode: 0o644,

@@ -14,7 +14,10 @@ pub(crate) struct FmtBuf<const N: usize> {
 impl<const N: usize> FmtBuf<N> {
     /// An empty buffer.
     pub(crate) const fn new() -> Self {
-        FmtBuf { buf: [0; N], len: 0 }
+        FmtBuf {
+            buf: [0; N],
+            len: 0,
+        }
     }
 
     /// The text followed by its NUL.
@@ -29,7 +32,11 @@ impl<const N: usize> fmt::Write for FmtBuf<N> {
         let n = s.len().min(room);
         self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
         self.len += n;
-        if n < s.len() { Err(fmt::Error) } else { Ok(()) }
+        if n < s.len() {
+            Err(fmt::Error)
+        } else {
+            Ok(())
+        }
     }
 }
 

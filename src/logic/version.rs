@@ -48,7 +48,9 @@ mod tests {
 
     #[test]
     fn banner_matches_the_c_format() {
-        let b = Banner { conn_tab_size: 4096 };
+        let b = Banner {
+            conn_tab_size: 4096,
+        };
         assert_eq!(
             format!("{b}"),
             "IP Virtual Server version 1.2.1 (size=4096)"
@@ -57,7 +59,10 @@ mod tests {
 
     #[test]
     fn c_string_has_its_nul() {
-        let b = Banner { conn_tab_size: u32::MAX }.to_c_string();
+        let b = Banner {
+            conn_tab_size: u32::MAX,
+        }
+        .to_c_string();
         assert_eq!(
             b.bytes_with_nul(),
             b"IP Virtual Server version 1.2.1 (size=4294967295)\0"

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The global list of schedulers that services can bind to.
+//!
+//! C: [`net/netfilter/ipvs/ip_vs_sched.c`](srctree/net/netfilter/ipvs/ip_vs_sched.c)
+
+pub(crate) mod abi;
+
+use crate::ffi::sched::Scheduler;
+use kernel::prelude::*;
+
+kernel::sync::global_lock! {
+    // SAFETY: Initialized by `init` in the module initializer, before the
+    // registration functions can be called.
+    unsafe(uninit) static SCHEDULERS: Mutex<KVec<Scheduler>> = KVec::new();
+}
+
+/// Readies the list; called once, when the module loads.
+pub(crate) fn init() {
+    // SAFETY: Called exactly once, from the module initializer.
+    unsafe { SCHEDULERS.init() };
+}
+
+/// Adds a scheduler. A second one with the same name, or the same one
+/// twice, is refused with EINVAL as in C.
+pub(crate) fn register(sched: Scheduler) -> Result {
+    let mut list = SCHEDULERS.lock();
+    if list
+        .iter()
+        .any(|s| s.same(&sched) || s.name() == sched.name())
+    {
+        pr_err!(
+            "[{}] scheduler already existed in the system\n",
+            sched.name()
+        );
+        return Err(EINVAL);
+    }
+    pr_info!("[{}] scheduler registered.\n", sched.name());
+    list.push(sched, GFP_KERNEL)?;
+    Ok(())
+}
+
+/// Removes a scheduler; EINVAL when it is not in the list.
+pub(crate) fn unregister(sched: &Scheduler) -> Result {
+    let mut list = SCHEDULERS.lock();
+    let i = list.iter().position(|s| s.same(sched)).ok_or(EINVAL)?;
+    let gone = list.remove(i)?;
+    pr_info!("[{}] scheduler unregistered.\n", gone.name());
+    Ok(())
+}
