@@ -5,10 +5,11 @@
 //! C: `struct netns_ipvs` in [`include/net/ip_vs.h`](srctree/include/net/ip_vs.h)
 
 use crate::{
+    ctl,
     ffi::{
         netfilter::Hooks,
         pernet::{Net, NetState},
-        sysctl,
+        procfs, sysctl,
     },
     hooks,
     logic::{self, timeouts::Timeouts},
@@ -20,6 +21,7 @@ use kernel::{new_mutex, prelude::*, sync::Mutex};
 pub(crate) struct NetIpvs {
     _hooks4: Hooks,
     _hooks6: Hooks,
+    _proc_services: procfs::File<ctl::procfs::Services>,
     _sysctls: sysctl::Table,
     /// The timeouts `ipvsadm --set` changes.
     #[pin]
@@ -29,12 +31,14 @@ pub(crate) struct NetIpvs {
 impl NetState for NetIpvs {
     fn new(net: Net) -> Result<Pin<KBox<Self>>> {
         let sysctls = sysctl::Table::register(net, c"net/ipv4/vs", &logic::sysctl::VARS)?;
+        let proc_services = procfs::File::create(net, c"ip_vs", 0o444)?;
         let hooks4 = Hooks::register(net, &hooks::IPV4)?;
         let hooks6 = Hooks::register(net, &hooks::IPV6)?;
         KBox::pin_init(
             try_pin_init!(NetIpvs {
                 _hooks4: hooks4,
                 _hooks6: hooks6,
+                _proc_services: proc_services,
                 _sysctls: sysctls,
                 timeouts <- new_mutex!(Timeouts::DEFAULT),
             }),

@@ -6,6 +6,7 @@
 //! them from the same namespace state.
 
 pub(crate) mod genl;
+pub(crate) mod procfs;
 pub(crate) mod sockopt;
 
 use crate::{ffi::pernet::Net, netns::NetIpvs};

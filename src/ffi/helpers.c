@@ -7,6 +7,8 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file_net.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -96,4 +98,14 @@ int ipvs_rs_nla_put_u32(struct sk_buff *skb, int type, u32 value)
 u64 ipvs_rs_totalram_bytes(void)
 {
 	return (u64)totalram_pages() << PAGE_SHIFT;
+}
+
+struct proc_dir_entry *ipvs_rs_net_proc_net(const struct net *net)
+{
+	return net->proc_net;
+}
+
+struct net *ipvs_rs_seq_file_single_net(struct seq_file *seq)
+{
+	return seq_file_single_net(seq);
 }

@@ -61,6 +61,13 @@ unsigned int ipvs_rs_skb_len(const struct sk_buff *skb);
 /* nla_put_u32(skb, type, value): 0 or -EMSGSIZE. */
 int ipvs_rs_nla_put_u32(struct sk_buff *skb, int type, u32 value);
 
+/* net->proc_net: the namespace's /proc/net directory. */
+struct proc_dir_entry *ipvs_rs_net_proc_net(const struct net *net);
+
+/* seq_file_single_net(seq): the namespace of a proc_create_net_single file. */
+struct seq_file;
+struct net *ipvs_rs_seq_file_single_net(struct seq_file *seq);
+
 /* totalram_pages() << PAGE_SHIFT: usable RAM in bytes. */
 u64 ipvs_rs_totalram_bytes(void);
 

@@ -11,6 +11,7 @@ pub(crate) mod genl;
 pub(crate) mod mem;
 pub(crate) mod netfilter;
 pub(crate) mod pernet;
+pub(crate) mod procfs;
 pub(crate) mod sched;
 pub(crate) mod sockopt;
 pub(crate) mod sysctl;
