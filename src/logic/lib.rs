@@ -10,3 +10,9 @@
 #[allow(dead_code)]
 #[path = "mod.rs"]
 mod logic;
+
+/// The schedulers' decisions, built into each scheduler module (not into
+/// the core) and tested here.
+#[allow(dead_code)]
+#[path = "sched/mod.rs"]
+mod sched;

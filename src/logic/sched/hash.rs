@@ -24,8 +24,9 @@ pub(crate) fn hash_32(val: u32, bits: u32) -> u32 {
     }
 }
 
-/// The key type of `hsiphash()`: C's `hsiphash_key_t`, two `unsigned long`s.
-pub(crate) type HsiphashKey = [core::ffi::c_ulong; 2];
+/// The key type of `hsiphash()`: C's `hsiphash_key_t`, two `unsigned long`s
+/// (`usize` in the kernel crate).
+pub(crate) type HsiphashKey = [usize; 2];
 
 /// `hsiphash(data, len, key)` as the kernel computes it on this target.
 ///
@@ -33,17 +34,20 @@ pub(crate) type HsiphashKey = [core::ffi::c_ulong; 2];
 /// HalfSipHash-1-3; so the mh scheduler's table differs between the two,
 /// and so must ours.
 pub(crate) fn hsiphash(data: &[u8], key: &HsiphashKey) -> u32 {
+    // `unsigned long` is as wide as a pointer on every Linux architecture,
+    // so these casts convert to the same width.
     #[cfg(target_pointer_width = "64")]
     {
-        hsiphash_64(data, key)
+        hsiphash_64(data, &[key[0] as u64, key[1] as u64])
     }
     #[cfg(not(target_pointer_width = "64"))]
     {
-        hsiphash_32(data, key)
+        hsiphash_32(data, &[key[0] as u32, key[1] as u32])
     }
 }
 
 /// `SIPHASH_PERMUTATION` on the four state words.
+#[cfg(any(test, target_pointer_width = "64"))]
 fn sipround(v: &mut [u64; 4]) {
     v[0] = v[0].wrapping_add(v[1]);
     v[1] = v[1].rotate_left(13);
@@ -62,6 +66,7 @@ fn sipround(v: &mut [u64; 4]) {
 }
 
 /// `HSIPHASH_PERMUTATION` on the four state words.
+#[cfg(any(test, not(target_pointer_width = "64")))]
 fn hsipround(v: &mut [u32; 4]) {
     v[0] = v[0].wrapping_add(v[1]);
     v[1] = v[1].rotate_left(5);
@@ -80,6 +85,9 @@ fn hsipround(v: &mut [u32; 4]) {
 }
 
 /// The 64-bit kernel's `hsiphash()`: SipHash-1-3, result cut to 32 bits.
+///
+/// Built where it is used, and for the tests, which check both variants.
+#[cfg(any(test, target_pointer_width = "64"))]
 pub(crate) fn hsiphash_64(data: &[u8], key: &[u64; 2]) -> u32 {
     let mut v = [
         0x736f_6d65_7073_6575 ^ key[0],
@@ -116,13 +124,9 @@ pub(crate) fn hsiphash_64(data: &[u8], key: &[u64; 2]) -> u32 {
 }
 
 /// The 32-bit kernel's `hsiphash()`: HalfSipHash-1-3.
+#[cfg(any(test, not(target_pointer_width = "64")))]
 pub(crate) fn hsiphash_32(data: &[u8], key: &[u32; 2]) -> u32 {
-    let mut v = [
-        key[0],
-        key[1],
-        0x6c79_6765 ^ key[0],
-        0x7465_6462 ^ key[1],
-    ];
+    let mut v = [key[0], key[1], 0x6c79_6765 ^ key[0], 0x7465_6462 ^ key[1]];
     let mut b = (data.len() as u32) << 24;
     let mut words = data.chunks_exact(4);
     for w in &mut words {

@@ -46,7 +46,6 @@ pub(crate) mod twos;
 pub(crate) mod wlc;
 pub(crate) mod wrr;
 
-use core::ffi::{c_long, c_ulong};
 use core::num::NonZeroU64;
 
 /// A handle for one destination, assigned by the glue.
@@ -94,9 +93,7 @@ pub(crate) struct Addr([u8; 16]);
 impl Addr {
     /// An IPv4 address from its four bytes in network order.
     pub(crate) const fn v4(a: [u8; 4]) -> Self {
-        Self([
-            a[0], a[1], a[2], a[3], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        ])
+        Self([a[0], a[1], a[2], a[3], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     }
 
     /// An IPv6 address from its sixteen bytes in network order.
@@ -290,13 +287,14 @@ impl Packet {
     }
 }
 
-/// The kernel's `jiffies`: C's `unsigned long`.
-pub(crate) type Jiffies = c_ulong;
+/// The kernel's `jiffies`: C's `unsigned long`, which the kernel crate
+/// maps to `usize` (`kernel::ffi::c_ulong`) on every architecture.
+pub(crate) type Jiffies = usize;
 
 /// `time_before(a, b)`: whether `a` is before `b`, across wrap-around.
 pub(crate) fn time_before(a: Jiffies, b: Jiffies) -> bool {
     // The cast to the signed type is the point: it is how C orders times.
-    (a.wrapping_sub(b) as c_long) < 0
+    (a.wrapping_sub(b) as isize) < 0
 }
 
 /// `time_after(a, b)`: whether `a` is after `b`, across wrap-around.
@@ -357,9 +355,7 @@ mod tests {
         // ntohl(addr->ip) for IPv4.
         assert_eq!(Addr::v4([192, 168, 1, 2]).fold(Family::Inet), 0xc0a8_0102);
         // ntohl(ip6[0] ^ ip6[1] ^ ip6[2] ^ ip6[3]) for IPv6.
-        let a = Addr::v6([
-            0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-        ]);
+        let a = Addr::v6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
         assert_eq!(a.fold(Family::Inet6), 0x2001_0db9);
         // An IPv4 address in an IPv6 service: the zero words do not count.
         assert_eq!(Addr::v4([1, 2, 3, 4]).fold(Family::Inet6), 0x0102_0304);

@@ -146,10 +146,7 @@ mod tests {
         assert_eq!(raw(schedule(&d, &mut s)), 2);
         assert_eq!(s.bounds, [5, 5]);
         d[1].weight = 0;
-        assert_eq!(
-            schedule(&d, &mut Script::new(0, 0)),
-            Err(Miss::Unavailable)
-        );
+        assert_eq!(schedule(&d, &mut Script::new(0, 0)), Err(Miss::Unavailable));
         assert_eq!(
             schedule::<Dest, _>(&[], &mut Script::new(0, 0)),
             Err(Miss::Unavailable)

@@ -23,10 +23,7 @@ pub(crate) fn schedule<D: DestView>(dests: &[D]) -> Pick<'_, D> {
 /// as long as loads are not negative. The products are 64-bit, as C's
 /// `(__s64)` casts make them.
 pub(crate) fn least_by<D: DestView>(dests: &[D], load: impl Fn(&D) -> i32) -> Pick<'_, D> {
-    let Some(first) = dests
-        .iter()
-        .position(|d| !d.overloaded() && d.weight() > 0)
-    else {
+    let Some(first) = dests.iter().position(|d| !d.overloaded() && d.weight() > 0) else {
         return Err(Miss::Unavailable);
     };
     let mut least = &dests[first];
