@@ -95,8 +95,8 @@ impl fmt::Write for SeqWriter {
 unsafe extern "C" fn show<S: Show>(seq: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     from_result(|| {
         // SAFETY: The file was opened in a namespace that the open file pins.
-        let net = unsafe { Net::from_raw(bindings::ipvs_rs_seq_file_single_net(seq)) }
-            .ok_or(EINVAL)?;
+        let net =
+            unsafe { Net::from_raw(bindings::ipvs_rs_seq_file_single_net(seq)) }.ok_or(EINVAL)?;
         S::show(&net, &mut SeqWriter(seq))?;
         Ok(0)
     })

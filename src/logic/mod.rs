@@ -12,3 +12,16 @@ pub(crate) mod sockopt;
 pub(crate) mod sysctl;
 pub(crate) mod timeouts;
 pub(crate) mod version;
+
+// The parsing and validation rules of the service and destination commands.
+// Host-tested only until the control plane's commands use them (issue 3).
+#[cfg(test)]
+pub(crate) mod addr;
+#[cfg(test)]
+pub(crate) mod dest;
+#[cfg(test)]
+pub(crate) mod errno;
+#[cfg(test)]
+pub(crate) mod nla;
+#[cfg(test)]
+pub(crate) mod service;

@@ -83,7 +83,7 @@ mod tests {
         }
     }
 
-    // Expected values: /tmp/ipvs-ref/ref_hash, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_hash, which runs the kernel's
     // ip_vs_dh.c on the same destinations (added 1, 2, 3: list 3, 2, 1)
     // and packets.
 

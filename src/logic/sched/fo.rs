@@ -25,7 +25,7 @@ mod tests {
     use super::super::test_util::*;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_simple (the kernel's ip_vs_fo.c).
+    // Expected values: tools/sched-ref/ref_simple (the kernel's ip_vs_fo.c).
 
     #[test]
     fn highest_weight_first_of_equals() {

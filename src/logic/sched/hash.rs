@@ -229,7 +229,7 @@ mod tests {
 
     /// `(v, hsiphash64(v, key1), hsiphash64(v, key2), hsiphash32(v, key1))`
     /// for the mh keys on a four-byte value, as `ip_vs_mh_hashkey()` hashes.
-    /// Printed by `/tmp/ipvs-ref/hash_ref`, which links the kernel's own
+    /// Printed by `tools/sched-ref/hash_ref`, which links the kernel's own
     /// `lib/siphash.c`, built once as is (64-bit) and once with
     /// `BITS_PER_LONG` forced to 32; that build also reproduces the kunit
     /// vectors above.
@@ -253,7 +253,7 @@ mod tests {
         }
     }
 
-    /// `(val, bits, hash_32(val, bits))`, printed by `/tmp/ipvs-ref/hash_ref`
+    /// `(val, bits, hash_32(val, bits))`, printed by `tools/sched-ref/hash_ref`
     /// from the kernel's `include/linux/hash.h`.
     const HASH32_REF: [(u32, u32, u32); 12] = [
         (0, 8, 0),

@@ -143,7 +143,7 @@ mod tests {
         s.find(&Addr::v4(daddr)).map(|e| (e.value.get(), e.lastuse))
     }
 
-    // Expected values: /tmp/ipvs-ref/ref_lblc, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_lblc, which runs the kernel's
     // ip_vs_lblc.c (HZ 100) through the same steps; list newest first.
 
     #[test]

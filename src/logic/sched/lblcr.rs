@@ -295,7 +295,7 @@ mod tests {
         raw(st.schedule(s, d, |x| find(d, x), &to(daddr), now, 1000))
     }
 
-    // Expected values: /tmp/ipvs-ref/ref_lblcr, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_lblcr, which runs the kernel's
     // ip_vs_lblcr.c (HZ 100, lblcr_expiration 1000 jiffies) through the
     // same steps; list newest first.
 

@@ -32,7 +32,7 @@ mod tests {
     use super::super::test_util::*;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_simple, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_simple, which runs the kernel's
     // ip_vs_lc.c over the same destinations (listed newest first there too).
 
     #[test]

@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(entry_timeout(HZ), 36000);
         assert_eq!(default_expiration(1000), 86_400_000);
         assert_eq!(MAX_SIZE, 16384);
-        // hash_32(0x0a000001, 10), from /tmp/ipvs-ref/hash_ref.
+        // hash_32(0x0a000001, 10), from tools/sched-ref/hash_ref.
         assert_eq!(hashkey(Family::Inet, &Addr::v4([10, 0, 0, 1])), 0x9f);
     }
 

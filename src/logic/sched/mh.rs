@@ -322,7 +322,7 @@ mod tests {
         }
     }
 
-    // Expected values: /tmp/ipvs-ref/ref_mh, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_mh, which runs the kernel's
     // ip_vs_mh.c (with the kernel's lib/siphash.c, 64-bit) on the same
     // destinations, added 1, 2, 3 so that the list is 3, 2, 1.
 

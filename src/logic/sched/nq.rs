@@ -40,7 +40,7 @@ mod tests {
     use super::super::test_util::*;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_simple (the kernel's ip_vs_nq.c).
+    // Expected values: tools/sched-ref/ref_simple (the kernel's ip_vs_nq.c).
 
     #[test]
     fn idle_server_wins_at_once() {

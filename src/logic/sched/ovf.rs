@@ -28,7 +28,7 @@ mod tests {
     use super::super::test_util::*;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_simple (the kernel's ip_vs_ovf.c).
+    // Expected values: tools/sched-ref/ref_simple (the kernel's ip_vs_ovf.c).
 
     #[test]
     fn highest_weight_until_full() {

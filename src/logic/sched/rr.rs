@@ -70,7 +70,7 @@ mod tests {
     use super::super::Dest;
     use super::*;
 
-    // Expected sequences: /tmp/ipvs-ref/ref_rr, which drives the kernel's
+    // Expected sequences: tools/sched-ref/ref_rr, which drives the kernel's
     // ip_vs_rr.c through the same adds, edits and deletions (dests are
     // added at the list head there, so the slices below list the newest
     // first).

@@ -24,7 +24,7 @@ mod tests {
     use super::super::Miss;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_simple (the kernel's ip_vs_sed.c).
+    // Expected values: tools/sched-ref/ref_simple (the kernel's ip_vs_sed.c).
 
     #[test]
     fn prefers_the_heavier_idle_server() {

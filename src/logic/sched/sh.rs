@@ -158,7 +158,7 @@ mod tests {
         }
     }
 
-    // Expected values: /tmp/ipvs-ref/ref_hash, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_hash, which runs the kernel's
     // ip_vs_sh.c on the same destinations (list newest first) and packets.
 
     #[test]

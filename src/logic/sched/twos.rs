@@ -110,7 +110,7 @@ mod tests {
         raw(schedule(d, &mut Script::new(a, b)))
     }
 
-    // Expected values: /tmp/ipvs-ref/ref_simple, which runs the kernel's
+    // Expected values: tools/sched-ref/ref_simple, which runs the kernel's
     // ip_vs_twos.c with get_random_u32_below() returning the same script.
 
     #[test]

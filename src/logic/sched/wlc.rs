@@ -46,7 +46,7 @@ mod tests {
     use super::super::test_util::*;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_simple (the kernel's ip_vs_wlc.c).
+    // Expected values: tools/sched-ref/ref_simple (the kernel's ip_vs_wlc.c).
 
     #[test]
     fn weighs_the_overhead() {

@@ -141,7 +141,7 @@ mod tests {
     use super::super::Dest;
     use super::*;
 
-    // Expected values: /tmp/ipvs-ref/ref_wrr, which drives the kernel's
+    // Expected values: tools/sched-ref/ref_wrr, which drives the kernel's
     // ip_vs_wrr.c through the same steps: destinations are added one by
     // one (C's add_dest hook runs dest_changed each time, and links the new
     // destination at the list head), edited (upd_dest) and deleted.

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The error codes the pure logic reports; the domain layer maps each to the
+//! kernel's `Error` of the same name.
+
+/// An errno the C IPVS returns for the same input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Errno {
+    /// EINVAL: a malformed or out-of-range value.
+    Inval,
+    /// ERANGE: an attribute of the wrong size.
+    Range,
+    /// EEXIST: the object exists already.
+    Exist,
+    /// ESRCH: no such service.
+    Srch,
+    /// ENOENT: no such destination, scheduler or persistence engine.
+    NoEnt,
+    /// EBUSY: in use.
+    Busy,
+    /// EMSGSIZE: does not fit the message.
+    MsgSize,
+    /// EAFNOSUPPORT: an address family IPVS does not serve.
+    AfNoSupport,
+    /// EOPNOTSUPP: a combination IPVS does not serve.
+    OpNotSupp,
+}
