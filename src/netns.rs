@@ -5,7 +5,7 @@
 //! C: `struct netns_ipvs` in [`include/net/ip_vs.h`](srctree/include/net/ip_vs.h)
 
 use crate::{
-    ctl,
+    ctl::{self, service},
     ffi::{
         netfilter::Hooks,
         pernet::{Net, NetState},
@@ -23,6 +23,10 @@ pub(crate) struct NetIpvs {
     _hooks6: Hooks,
     _proc_services: procfs::File<ctl::procfs::Services>,
     _sysctls: sysctl::Table,
+    /// The virtual services; the lock is the control plane's mutex
+    /// (`service_mutex` in C), taken before any other of this namespace.
+    #[pin]
+    pub(crate) services: Mutex<service::Table>,
     /// The timeouts `ipvsadm --set` changes.
     #[pin]
     pub(crate) timeouts: Mutex<Timeouts>,
@@ -40,6 +44,7 @@ impl NetState for NetIpvs {
                 _hooks6: hooks6,
                 _proc_services: proc_services,
                 _sysctls: sysctls,
+                services <- new_mutex!(service::Table::new()),
                 timeouts <- new_mutex!(Timeouts::DEFAULT),
             }),
             GFP_KERNEL,

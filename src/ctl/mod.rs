@@ -5,8 +5,10 @@
 //! Two front ends, generic netlink and sockopt, decode requests and answer
 //! them from the same namespace state.
 
+mod errno;
 pub(crate) mod genl;
 pub(crate) mod procfs;
+pub(crate) mod service;
 pub(crate) mod sockopt;
 
 use crate::{ffi::pernet::Net, netns::NetIpvs};

@@ -8,8 +8,8 @@
 use super::ipvs_of;
 use crate::{
     conn,
-    ffi::{pernet::Net, procfs::Show},
-    logic::version::Banner,
+    ffi::{pernet::Net, procfs::Show, time::HZ},
+    logic::{procfs::ServiceLine, version::Banner},
 };
 use core::fmt;
 use kernel::prelude::*;
@@ -19,17 +19,28 @@ pub(crate) struct Services;
 
 impl Show for Services {
     fn show(net: &Net, out: &mut dyn fmt::Write) -> Result {
-        ipvs_of(net)?;
+        let ipvs = ipvs_of(net)?;
         let banner = Banner {
             conn_tab_size: conn::table_size(),
         };
-        // The header, then one block per service; no service can exist yet.
         write!(
             out,
             "{banner}\n\
              Prot LocalAddress:Port Scheduler Flags\n  \
              -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n"
         )
-        .map_err(|_| ENOMEM)
+        .map_err(|_| ENOMEM)?;
+        let services = ipvs.services.lock();
+        for s in (0..).map_while(|i| services.get(i)) {
+            let line = ServiceLine {
+                key: &s.key,
+                sched: core::str::from_utf8(s.sched_name()).unwrap_or("?"),
+                flags: s.flags,
+                timeout_jiffies: u64::from(s.timeout) * u64::from(HZ),
+                netmask: s.netmask,
+            };
+            write!(out, "{line}").map_err(|_| ENOMEM)?;
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,7 @@ use crate::{
     conn,
     ffi::sockopt::{GetHandler, GetRequest},
     logic::{
+        addr::Af,
         sockopt::{self as so, GetCmd},
         version::{Banner, VERSION_CODE},
     },
@@ -47,7 +48,15 @@ impl GetHandler for Sockopt {
                 req.write(bytes)?;
                 req.set_len(bytes.len())
             }
-            GetCmd::Info => req.write(&so::encode_info(VERSION_CODE, conn::table_size(), 0)),
+            GetCmd::Info => {
+                // The old interface knows IPv4 services only.
+                let n = ipvs.services.lock().count(Af::Inet);
+                req.write(&so::encode_info(
+                    VERSION_CODE,
+                    conn::table_size(),
+                    n.try_into()?,
+                ))
+            }
             GetCmd::Services => {
                 let wanted = so::table_len(
                     so::GET_SERVICES_LEN,

@@ -9,7 +9,12 @@ use core::mem::size_of;
 
 const _: () = {
     assert!(genl::FAMILY_VERSION == b::IPVS_GENL_VERSION);
+    assert!(genl::cmd::NEW_SERVICE as u32 == b::IPVS_CMD_NEW_SERVICE);
+    assert!(genl::cmd::SET_SERVICE as u32 == b::IPVS_CMD_SET_SERVICE);
+    assert!(genl::cmd::DEL_SERVICE as u32 == b::IPVS_CMD_DEL_SERVICE);
     assert!(genl::cmd::GET_SERVICE as u32 == b::IPVS_CMD_GET_SERVICE);
+    assert!(genl::cmd::GET_DEST as u32 == b::IPVS_CMD_GET_DEST);
+    assert!(genl::cmd::ZERO as u32 == b::IPVS_CMD_ZERO);
     assert!(genl::cmd::GET_DAEMON as u32 == b::IPVS_CMD_GET_DAEMON);
     assert!(genl::cmd::SET_CONFIG as u32 == b::IPVS_CMD_SET_CONFIG);
     assert!(genl::cmd::GET_CONFIG as u32 == b::IPVS_CMD_GET_CONFIG);

@@ -8,7 +8,7 @@ use super::{bindings, pernet::Net};
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result},
-    ffi::c_int,
+    ffi::{c_int, c_long},
     prelude::*,
     types::Opaque,
 };
@@ -53,17 +53,69 @@ pub(crate) struct Msg {
     skb: NonNull<bindings::sk_buff>,
 }
 
+/// Maps the 0 / -EMSGSIZE of the `nla_put` family.
+fn put_result(ret: c_int) -> Result {
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(EMSGSIZE)
+    }
+}
+
 impl Msg {
-    /// Appends a `u32` attribute; EMSGSIZE when the message is full.
-    pub(crate) fn put_u32(&mut self, attr: u16, value: u32) -> Result {
+    /// Appends an attribute with `data` as payload; EMSGSIZE when full.
+    pub(crate) fn put(&mut self, attr: u16, data: &[u8]) -> Result {
+        let len = c_int::try_from(data.len())?;
         // SAFETY: `skb` is the message under construction, owned by the
-        // caller for the duration of the call.
-        let ret = unsafe { bindings::ipvs_rs_nla_put_u32(self.skb.as_ptr(), attr.into(), value) };
-        if ret == 0 {
-            Ok(())
-        } else {
-            Err(EMSGSIZE)
+        // caller for the duration of the call; `data` is valid for `len`.
+        put_result(unsafe {
+            bindings::nla_put(self.skb.as_ptr(), attr.into(), len, data.as_ptr().cast())
+        })
+    }
+
+    /// Appends a `u16` attribute.
+    pub(crate) fn put_u16(&mut self, attr: u16, value: u16) -> Result {
+        self.put(attr, &value.to_ne_bytes())
+    }
+
+    /// Appends a `u32` attribute.
+    pub(crate) fn put_u32(&mut self, attr: u16, value: u32) -> Result {
+        self.put(attr, &value.to_ne_bytes())
+    }
+
+    /// Appends a `u64` attribute, aligned with a `pad` attribute if needed
+    /// (`nla_put_u64_64bit`).
+    pub(crate) fn put_u64(&mut self, attr: u16, value: u64, pad: u16) -> Result {
+        let data = value.to_ne_bytes();
+        // SAFETY: As in `put`; `data` is 8 bytes.
+        put_result(unsafe {
+            bindings::nla_put_64bit(
+                self.skb.as_ptr(),
+                attr.into(),
+                8,
+                data.as_ptr().cast(),
+                pad.into(),
+            )
+        })
+    }
+
+    /// Appends a nested attribute holding what `fill` appends; on failure
+    /// nothing of it stays in the message.
+    pub(crate) fn nest(&mut self, attr: u16, fill: impl FnOnce(&mut Msg) -> Result) -> Result {
+        // SAFETY: As in `put`.
+        let start = unsafe { bindings::ipvs_rs_nla_nest_start(self.skb.as_ptr(), attr.into()) };
+        if start.is_null() {
+            return Err(EMSGSIZE);
         }
+        if let Err(e) = fill(self) {
+            // SAFETY: `start` begins a nest in this message; trimming drops
+            // it and everything after it.
+            unsafe { bindings::ipvs_rs_nla_nest_cancel(self.skb.as_ptr(), start) };
+            return Err(e);
+        }
+        // SAFETY: `start` begins a nest in this message.
+        unsafe { bindings::ipvs_rs_nla_nest_end(self.skb.as_ptr(), start) };
+        Ok(())
     }
 }
 
@@ -78,6 +130,28 @@ impl Request<'_> {
         // SAFETY: `info` is valid for the call and its header was checked by
         // the core.
         unsafe { bindings::ipvs_rs_genl_info_cmd(&*self.info) }
+    }
+
+    /// The payload of top-level attribute `attr`, if the request has it.
+    /// The core parsed the request with the family's policy, so present
+    /// attributes lie inside the message and fit their policy type.
+    pub(crate) fn attr(&self, attr: u16) -> Option<&[u8]> {
+        let attrs = self.info.attrs;
+        if attrs.is_null() {
+            return None;
+        }
+        // SAFETY: `attrs` has `maxattr + 1` entries (the family's), and the
+        // handlers only ask for attributes up to `maxattr`.
+        let nla = unsafe { *attrs.add(usize::from(attr)) };
+        // SAFETY: A non-null entry points at an attribute inside the
+        // request, which lives for the call.
+        let nla = unsafe { nla.as_ref() }?;
+        let len = usize::from(nla.nla_len).checked_sub(NLA_HDRLEN)?;
+        // SAFETY: The core checked that `nla_len` bytes from `nla` lie in
+        // the message.
+        Some(unsafe {
+            core::slice::from_raw_parts(core::ptr::from_ref(nla).cast::<u8>().add(NLA_HDRLEN), len)
+        })
     }
 
     /// The namespace the request came from.
@@ -119,6 +193,9 @@ impl Request<'_> {
     }
 }
 
+/// The size of an attribute header (`NLA_HDRLEN`).
+const NLA_HDRLEN: usize = 4;
+
 /// One call of a dump: the entries added are sent together, and the dump
 /// goes on with another call until a call adds none.
 pub(crate) struct Dump<'a> {
@@ -137,6 +214,41 @@ impl Dump<'_> {
     pub(crate) fn net(&self) -> Result<Net> {
         // SAFETY: The dumping socket keeps its namespace alive for the call.
         unsafe { Net::from_raw(bindings::ipvs_rs_dump_net(self.skb.as_ptr())) }.ok_or(EINVAL)
+    }
+
+    /// Where the previous call stopped: kept by the core between calls,
+    /// zero at the start.
+    pub(crate) fn cursor(&mut self) -> &mut [c_long; 6] {
+        // SAFETY: Generic netlink dumps use the `args` member of the union.
+        unsafe { &mut self.cb.__bindgen_anon_1.args }
+    }
+
+    /// Adds one entry with command `cmd`; `Ok(false)` when the buffer is
+    /// full, so the caller stops and the next call starts with this entry.
+    pub(crate) fn entry(&mut self, cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) -> Result<bool> {
+        // SAFETY: `skb` and `cb` are the dump's, valid for the call; the
+        // family is the one the dump runs for.
+        let hdr = unsafe { bindings::ipvs_rs_genlmsg_put_dump(self.skb.as_ptr(), self.cb, cmd) };
+        if hdr.is_null() {
+            return Ok(false);
+        }
+        let mut msg = Msg { skb: self.skb };
+        match fill(&mut msg) {
+            Ok(()) => {
+                // SAFETY: `hdr` starts the entry in `skb`.
+                unsafe { bindings::ipvs_rs_genlmsg_end(self.skb.as_ptr(), hdr) };
+                Ok(true)
+            }
+            Err(e) => {
+                // SAFETY: `hdr` starts the entry in `skb`; cancelling trims it.
+                unsafe { bindings::ipvs_rs_genlmsg_cancel(self.skb.as_ptr(), hdr) };
+                if e == EMSGSIZE {
+                    Ok(false)
+                } else {
+                    Err(e)
+                }
+            }
+        }
     }
 }
 

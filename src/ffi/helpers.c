@@ -3,6 +3,7 @@
  * C shims for the Rust IPVS core; the contracts are in helpers.h.
  */
 #include <linux/capability.h>
+#include <linux/kmod.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -90,9 +91,31 @@ unsigned int ipvs_rs_skb_len(const struct sk_buff *skb)
 	return skb->len;
 }
 
-int ipvs_rs_nla_put_u32(struct sk_buff *skb, int type, u32 value)
+void *ipvs_rs_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			       u8 cmd)
 {
-	return nla_put_u32(skb, type, value);
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   genl_info_dump(cb)->family, NLM_F_MULTI, cmd);
+}
+
+void ipvs_rs_genlmsg_cancel(struct sk_buff *skb, void *hdr)
+{
+	genlmsg_cancel(skb, hdr);
+}
+
+struct nlattr *ipvs_rs_nla_nest_start(struct sk_buff *skb, int type)
+{
+	return nla_nest_start_noflag(skb, type);
+}
+
+void ipvs_rs_nla_nest_end(struct sk_buff *skb, struct nlattr *nest)
+{
+	nla_nest_end(skb, nest);
+}
+
+void ipvs_rs_nla_nest_cancel(struct sk_buff *skb, struct nlattr *nest)
+{
+	nla_nest_cancel(skb, nest);
 }
 
 u64 ipvs_rs_totalram_bytes(void)
@@ -108,4 +131,14 @@ struct proc_dir_entry *ipvs_rs_net_proc_net(const struct net *net)
 struct net *ipvs_rs_seq_file_single_net(struct seq_file *seq)
 {
 	return seq_file_single_net(seq);
+}
+
+bool ipvs_rs_try_module_get(struct module *mod)
+{
+	return try_module_get(mod);
+}
+
+int ipvs_rs_request_scheduler(const char *name)
+{
+	return request_module("ip_vs_%s", name);
 }

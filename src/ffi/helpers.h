@@ -58,8 +58,24 @@ u8 ipvs_rs_dump_cmd(struct netlink_callback *cb);
 /* skb->len. */
 unsigned int ipvs_rs_skb_len(const struct sk_buff *skb);
 
-/* nla_put_u32(skb, type, value): 0 or -EMSGSIZE. */
-int ipvs_rs_nla_put_u32(struct sk_buff *skb, int type, u32 value);
+/*
+ * genlmsg_put() for one entry of a dump of the family cb runs for: the
+ * requester's port id and sequence number, NLM_F_MULTI. NULL when full.
+ */
+void *ipvs_rs_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			       u8 cmd);
+
+/* genlmsg_cancel(skb, hdr). */
+void ipvs_rs_genlmsg_cancel(struct sk_buff *skb, void *hdr);
+
+/* nla_nest_start_noflag(skb, type); NULL when skb is full. */
+struct nlattr *ipvs_rs_nla_nest_start(struct sk_buff *skb, int type);
+
+/* nla_nest_end(skb, nest). */
+void ipvs_rs_nla_nest_end(struct sk_buff *skb, struct nlattr *nest);
+
+/* nla_nest_cancel(skb, nest). */
+void ipvs_rs_nla_nest_cancel(struct sk_buff *skb, struct nlattr *nest);
 
 /* net->proc_net: the namespace's /proc/net directory. */
 struct proc_dir_entry *ipvs_rs_net_proc_net(const struct net *net);
@@ -67,6 +83,14 @@ struct proc_dir_entry *ipvs_rs_net_proc_net(const struct net *net);
 /* seq_file_single_net(seq): the namespace of a proc_create_net_single file. */
 struct seq_file;
 struct net *ipvs_rs_seq_file_single_net(struct seq_file *seq);
+
+struct module;
+
+/* try_module_get(mod): false while the module is being unloaded. */
+bool ipvs_rs_try_module_get(struct module *mod);
+
+/* request_module("ip_vs_%s", name): loads a scheduler module and waits. */
+int ipvs_rs_request_scheduler(const char *name);
 
 /* totalram_pages() << PAGE_SHIFT: usable RAM in bytes. */
 u64 ipvs_rs_totalram_bytes(void);

@@ -15,3 +15,4 @@ pub(crate) mod procfs;
 pub(crate) mod sched;
 pub(crate) mod sockopt;
 pub(crate) mod sysctl;
+pub(crate) mod time;

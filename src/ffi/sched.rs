@@ -3,9 +3,17 @@
 //! The C-ABI entry points scheduler modules call, and the safe handle the
 //! core keeps for each registered scheduler.
 
-use crate::sched::{self, abi::SchedulerOps};
-use core::ptr::NonNull;
-use kernel::{error::from_result, ffi::c_int, prelude::*};
+use super::bindings;
+use crate::sched::{
+    self,
+    abi::{SchedulerOps, ServiceInfo},
+};
+use core::{mem::ManuallyDrop, ptr::NonNull};
+use kernel::{
+    error::{from_result, to_result},
+    ffi::{c_int, c_void},
+    prelude::*,
+};
 
 /// A registered scheduler's table.
 ///
@@ -49,6 +57,111 @@ impl Scheduler {
     pub(crate) fn same(&self, other: &Scheduler) -> bool {
         self.ops == other.ops
     }
+
+    /// Pins the scheduler's module; `None` while it is being unloaded.
+    pub(crate) fn get(&self) -> Option<SchedRef> {
+        // SAFETY: The table is valid (type invariant); its module pointer is
+        // the module that registered it, alive while registered.
+        let ok = unsafe { bindings::ipvs_rs_try_module_get(self.ops.as_ref().module.cast()) };
+        // INVARIANT: The module reference was taken just above.
+        ok.then_some(SchedRef { ops: self.ops })
+    }
+}
+
+/// A scheduler whose module is pinned, so its table stays valid even after
+/// it leaves the list.
+///
+/// # Invariants
+///
+/// Holds a reference on the module of `ops`, which keeps the module, and so
+/// the registration and its table, alive.
+pub(crate) struct SchedRef {
+    ops: NonNull<SchedulerOps>,
+}
+
+// SAFETY: The table is immutable and pinned by the module reference.
+unsafe impl Send for SchedRef {}
+// SAFETY: See `Send`.
+unsafe impl Sync for SchedRef {}
+
+impl SchedRef {
+    fn ops(&self) -> &SchedulerOps {
+        // SAFETY: Valid while the module reference is held (invariant).
+        unsafe { self.ops.as_ref() }
+    }
+
+    /// The scheduler's name.
+    pub(crate) fn name(&self) -> &CStr {
+        // SAFETY: The name is a valid C string while the table is (the
+        // registration checked it is not null).
+        unsafe { CStr::from_char_ptr(self.ops().name) }
+    }
+
+    /// Binds the scheduler to a service: runs its `init_service`.
+    pub(crate) fn bind(self, svc: &ServiceInfo) -> Result<Bound> {
+        let mut data = core::ptr::null_mut();
+        // SAFETY: The callback belongs to the pinned module; `svc` and its
+        // destinations are valid for the call.
+        to_result(unsafe { (self.ops().init_service)(svc, &mut data) })?;
+        // INVARIANT: `init_service` succeeded and made `data`.
+        Ok(Bound { sched: self, data })
+    }
+}
+
+impl Drop for SchedRef {
+    fn drop(&mut self) {
+        // SAFETY: Releases the reference taken in `Scheduler::get`.
+        unsafe { bindings::module_put(self.ops().module.cast()) };
+    }
+}
+
+/// A scheduler bound to a service, with the state it keeps for it.
+///
+/// # Invariants
+///
+/// `data` is what the scheduler's `init_service` made for this service; it
+/// is passed back to the scheduler only, and freed by its `done_service`
+/// when the binding is dropped.
+pub(crate) struct Bound {
+    sched: SchedRef,
+    data: *mut c_void,
+}
+
+// SAFETY: `data` is owned by the scheduler, which is written for calls from
+// any CPU (the contract of `SchedulerOps`).
+unsafe impl Send for Bound {}
+// SAFETY: See `Send`.
+unsafe impl Sync for Bound {}
+
+impl Bound {
+    /// The scheduler's name.
+    pub(crate) fn name(&self) -> &CStr {
+        self.sched.name()
+    }
+
+    /// Whether this binding is to the scheduler `other` names.
+    pub(crate) fn is(&self, other: &SchedRef) -> bool {
+        self.sched.ops == other.ops
+    }
+
+    /// Unbinds the scheduler (its `done_service` runs) but keeps its module
+    /// pinned, so it can be bound again.
+    pub(crate) fn unbind(self) -> SchedRef {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `data` came from this scheduler's `init_service` (type
+        // invariant); `this` is never dropped, so it is freed only here.
+        unsafe { (this.sched.ops().done_service)(this.data) };
+        // SAFETY: `this` is never dropped, so `sched` is moved out once.
+        unsafe { core::ptr::read(&this.sched) }
+    }
+}
+
+impl Drop for Bound {
+    fn drop(&mut self) {
+        // SAFETY: `data` came from this scheduler's `init_service` (type
+        // invariant) and is not used again.
+        unsafe { (self.sched.ops().done_service)(self.data) };
+    }
 }
 
 /// Registers a scheduler (`register_ip_vs_scheduler` in C).
@@ -77,4 +190,19 @@ pub(crate) unsafe extern "C" fn ip_vs_rs_unregister_scheduler(ops: *const Schedu
         sched::unregister(&unsafe { Scheduler::from_raw(ops) }?)?;
         Ok(0)
     })
+}
+
+/// Loads module `ip_vs_<name>` and waits for its init to finish. The name
+/// is a scheduler name from user space: at most 15 bytes, no NUL.
+pub(crate) fn request_module(name: &[u8]) -> Result {
+    let mut buf = [0u8; 16];
+    let dst = buf.get_mut(..name.len()).ok_or(EINVAL)?;
+    dst.copy_from_slice(name);
+    if buf[15] != 0 || name.contains(&0) {
+        return Err(EINVAL);
+    }
+    // SAFETY: `buf` is a NUL-terminated string for the call. A failed load
+    // shows as the scheduler still missing, so the result is not needed.
+    unsafe { bindings::ipvs_rs_request_scheduler(buf.as_ptr()) };
+    Ok(())
 }

@@ -12,12 +12,17 @@ pub(crate) const FAMILY_VERSION: u32 = 1;
 
 /// `IPVS_CMD_*`.
 pub(crate) mod cmd {
+    pub(crate) const NEW_SERVICE: u8 = 1;
+    pub(crate) const SET_SERVICE: u8 = 2;
+    pub(crate) const DEL_SERVICE: u8 = 3;
     pub(crate) const GET_SERVICE: u8 = 4;
+    pub(crate) const GET_DEST: u8 = 8;
     pub(crate) const GET_DAEMON: u8 = 11;
     pub(crate) const SET_CONFIG: u8 = 12;
     pub(crate) const GET_CONFIG: u8 = 13;
     pub(crate) const SET_INFO: u8 = 14;
     pub(crate) const GET_INFO: u8 = 15;
+    pub(crate) const ZERO: u8 = 16;
     pub(crate) const FLUSH: u8 = 17;
 }
 

@@ -4,9 +4,12 @@
 //!
 //! C: [`net/netfilter/ipvs/ip_vs_sched.c`](srctree/net/netfilter/ipvs/ip_vs_sched.c)
 
+// Shared with the scheduler modules; the core uses the parts its control
+// plane needs until the data plane schedules packets (issue 5).
+#[allow(dead_code)]
 pub(crate) mod abi;
 
-use crate::ffi::sched::Scheduler;
+use crate::ffi::sched::{request_module, SchedRef, Scheduler};
 use kernel::prelude::*;
 
 kernel::sync::global_lock! {
@@ -47,4 +50,28 @@ pub(crate) fn unregister(sched: &Scheduler) -> Result {
     let gone = list.remove(i)?;
     pr_info!("[{}] scheduler unregistered.\n", gone.name());
     Ok(())
+}
+
+/// The scheduler called `name`, its module pinned: loads module
+/// `ip_vs_<name>` first if no such scheduler is registered, as C does.
+/// ENOENT when there is none even then.
+pub(crate) fn get(name: &[u8]) -> Result<SchedRef> {
+    if let Some(s) = find(name) {
+        return Ok(s);
+    }
+    request_module(name)?;
+    find(name).ok_or_else(|| {
+        pr_info!(
+            "Scheduler module ip_vs_{} not found\n",
+            kernel::str::BStr::from_bytes(name)
+        );
+        ENOENT
+    })
+}
+
+fn find(name: &[u8]) -> Option<SchedRef> {
+    let list = SCHEDULERS.lock();
+    list.iter()
+        .filter(|s| s.name().to_bytes() == name)
+        .find_map(|s| s.get())
 }
