@@ -5,15 +5,22 @@
 //! C: the generic netlink part of
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 
-use super::{ipvs_of, service::Service};
+use super::{
+    dest::Dest,
+    ipvs_of,
+    service::{self, Service},
+};
 use crate::{
     conn,
     ffi::{
         genl::{AttrType, Dump, FamilySpec, Handler, Msg, Op, Request},
+        pernet::Net,
         time::HZ,
     },
     logic::{
+        dest::{self as dst, attr as dattr, conn_flag},
         genl::{cmd, cmd_attr, info_attr, FAMILY_NAME, FAMILY_VERSION},
+        nla,
         service::{self as svc, attr},
         stats::{self, Kstats},
         timeouts::Request as TimeoutRequest,
@@ -21,6 +28,7 @@ use crate::{
     },
     netns::NetIpvs,
 };
+use core::sync::atomic::Ordering::Relaxed;
 use kernel::prelude::*;
 
 /// IPv6 services are served: IPv6 is built into the test kernel and the
@@ -60,6 +68,9 @@ pub(crate) const FAMILY: FamilySpec = FamilySpec {
         doit(cmd::NEW_SERVICE),
         doit(cmd::SET_SERVICE),
         doit(cmd::DEL_SERVICE),
+        doit(cmd::NEW_DEST),
+        doit(cmd::SET_DEST),
+        doit(cmd::DEL_DEST),
         Op {
             cmd: cmd::GET_SERVICE,
             doit: true,
@@ -98,7 +109,7 @@ impl Handler for Genl {
             }
             cmd::GET_SERVICE => get_service(req, ipvs),
             cmd::SET_CONFIG => set_config(req, ipvs),
-            c => set_cmd(req, ipvs, c),
+            c => set_cmd(req, &net, ipvs, c),
         }
     }
 
@@ -107,8 +118,7 @@ impl Handler for Genl {
         let ipvs = ipvs_of(&net)?;
         match dump.cmd() {
             cmd::GET_SERVICE => dump_services(dump, ipvs),
-            // Destinations are not served yet (issue 3): none to dump.
-            cmd::GET_DEST => Ok(()),
+            cmd::GET_DEST => dump_dests(dump, ipvs),
             // No sync daemon runs.
             cmd::GET_DAEMON => Ok(()),
             _ => Err(EINVAL),
@@ -147,7 +157,7 @@ fn u32_of(v: &[u8]) -> u32 {
 
 /// The service commands (`ip_vs_genl_set_cmd()`): flush, zero, new, set
 /// and delete.
-fn set_cmd(req: &Request<'_>, ipvs: &NetIpvs, c: u8) -> Result {
+fn set_cmd(req: &Request<'_>, net: &Net, ipvs: &NetIpvs, c: u8) -> Result {
     let mut services = ipvs.services.lock();
     if c == cmd::FLUSH {
         services.flush();
@@ -155,8 +165,7 @@ fn set_cmd(req: &Request<'_>, ipvs: &NetIpvs, c: u8) -> Result {
     }
     let nla = req.attr(cmd_attr::SERVICE);
     if c == cmd::ZERO && nla.is_none() {
-        services.zero_all();
-        return Ok(());
+        return services.zero_all();
     }
     let attrs = svc::parse_attrs(nla)?;
     let key = svc::genl_key(&attrs, IPV6)?;
@@ -174,6 +183,17 @@ fn set_cmd(req: &Request<'_>, ipvs: &NetIpvs, c: u8) -> Result {
         (cmd::SET_SERVICE, Some(i), Some(config)) => services.edit(i, &config),
         (cmd::DEL_SERVICE, Some(i), _) => services.del(i),
         (cmd::ZERO, Some(i), _) => services.zero(i),
+        (cmd::NEW_DEST | cmd::SET_DEST | cmd::DEL_DEST, Some(i), _) => {
+            let s = services.get_mut(i).ok_or(ESRCH)?;
+            let attrs = dst::parse_attrs(req.attr(cmd_attr::DEST))?;
+            let u = dst::genl_dest(&attrs, c != cmd::DEL_DEST)?;
+            let af = service::dest_af(&u, s.key.af, IPV6, c == cmd::DEL_DEST)?;
+            match c {
+                cmd::NEW_DEST => s.add_dest(net, &u, af),
+                cmd::SET_DEST => s.edit_dest(&u, af),
+                _ => s.del_dest(&u, af),
+            }
+        }
         _ => Err(EINVAL),
     }
 }
@@ -203,6 +223,54 @@ fn dump_services(dump: &mut Dump<'_>, ipvs: &NetIpvs) -> Result {
     }
     dump.cursor()[0] = next.try_into()?;
     Ok(())
+}
+
+/// `IPVS_CMD_GET_DEST`: the destinations of the service the request names;
+/// an empty dump when it names none, as in C.
+fn dump_dests(dump: &mut Dump<'_>, ipvs: &NetIpvs) -> Result {
+    let services = ipvs.services.lock();
+    let Ok(attrs) = nla::parse(dump.request(), &nla::CMD_POLICY) else {
+        return Ok(());
+    };
+    let found = svc::parse_attrs(attrs.get(cmd_attr::SERVICE))
+        .and_then(|a| svc::genl_key(&a, IPV6))
+        .ok()
+        .and_then(|key| services.find(&key))
+        .and_then(|i| services.get(i));
+    let Some(s) = found else {
+        return Ok(());
+    };
+    let mut next = usize::try_from(dump.cursor()[0]).unwrap_or(usize::MAX);
+    while let Some(d) = s.dests.get(next) {
+        if !dump.entry(cmd::NEW_DEST, |msg| fill_dest(msg, d))? {
+            break;
+        }
+        next += 1;
+    }
+    dump.cursor()[0] = next.try_into()?;
+    Ok(())
+}
+
+/// The `IPVS_CMD_ATTR_DEST` nest describing `d` (`ip_vs_genl_fill_dest()`).
+fn fill_dest(msg: &mut Msg, d: &Dest) -> Result {
+    msg.nest(cmd_attr::DEST, |m| {
+        let s = &d.shared;
+        m.put(dattr::ADDR, &s.addr)?;
+        m.put_u16(dattr::PORT, s.port)?;
+        m.put_u32(dattr::FWD_METHOD, d.conn_flags & conn_flag::FWD_MASK)?;
+        m.put_u32(dattr::WEIGHT, d.weight() as u32)?;
+        m.put(dattr::TUN_TYPE, &[d.tun_type as u8])?;
+        m.put_u16(dattr::TUN_PORT, d.tun_port)?;
+        m.put_u16(dattr::TUN_FLAGS, d.tun_flags)?;
+        m.put_u32(dattr::U_THRESH, s.u_threshold.load(Relaxed))?;
+        m.put_u32(dattr::L_THRESH, s.l_threshold.load(Relaxed))?;
+        m.put_u32(dattr::ACTIVE_CONNS, d.activeconns() as u32)?;
+        m.put_u32(dattr::INACT_CONNS, d.inactconns() as u32)?;
+        m.put_u32(dattr::PERSIST_CONNS, d.persistconns() as u32)?;
+        m.put_u16(dattr::ADDR_FAMILY, d.af())?;
+        fill_stats(m, dattr::STATS, &d.stats, false)?;
+        fill_stats(m, dattr::STATS64, &d.stats, true)
+    })
 }
 
 /// The `IPVS_CMD_ATTR_SERVICE` nest describing `s`

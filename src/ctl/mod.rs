@@ -5,6 +5,7 @@
 //! Two front ends, generic netlink and sockopt, decode requests and answer
 //! them from the same namespace state.
 
+pub(crate) mod dest;
 mod errno;
 pub(crate) mod genl;
 pub(crate) mod procfs;

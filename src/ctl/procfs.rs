@@ -9,7 +9,11 @@ use super::ipvs_of;
 use crate::{
     conn,
     ffi::{pernet::Net, procfs::Show, time::HZ},
-    logic::{procfs::ServiceLine, version::Banner},
+    logic::{
+        addr::Af,
+        procfs::{DestLine, ServiceLine},
+        version::Banner,
+    },
 };
 use core::fmt;
 use kernel::prelude::*;
@@ -40,6 +44,22 @@ impl Show for Services {
                 netmask: s.netmask,
             };
             write!(out, "{line}").map_err(|_| ENOMEM)?;
+            for d in s.dests.iter() {
+                let line = DestLine {
+                    af: if d.af() == Af::Inet6.raw() {
+                        Af::Inet6
+                    } else {
+                        Af::Inet
+                    },
+                    addr: &d.shared.addr,
+                    port: d.shared.port,
+                    conn_flags: d.conn_flags,
+                    weight: d.weight(),
+                    active: d.activeconns(),
+                    inactive: d.inactconns(),
+                };
+                write!(out, "{line}").map_err(|_| ENOMEM)?;
+            }
         }
         Ok(())
     }

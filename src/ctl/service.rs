@@ -7,14 +7,25 @@
 //! and `ip_vs_flush()` in
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 
+use super::dest::Dest;
 use crate::{
-    ffi::sched::{Bound, SchedRef},
+    ffi::{
+        module::UseCount,
+        pernet::Net,
+        route,
+        sched::{Bound, SchedRef},
+    },
     logic::{
         addr::{self, Af},
+        dest::{self as dst, DestUser},
+        errno::Errno,
         service::{self as svc, Config, Key, ServiceUser},
         stats::Kstats,
     },
-    sched::{self, abi::ServiceInfo},
+    sched::{
+        self,
+        abi::{DestShared, ServiceInfo},
+    },
 };
 use kernel::prelude::*;
 
@@ -32,6 +43,10 @@ pub(crate) struct Service {
     sched: Option<Bound>,
     /// Counters; nothing counts until the data plane does.
     pub(crate) stats: Kstats,
+    /// The destinations, newest first (C links new ones at the head).
+    pub(crate) dests: KVec<KBox<Dest>>,
+    /// Keeps the module loaded while the service exists.
+    _use: UseCount,
 }
 
 impl Service {
@@ -42,13 +57,78 @@ impl Service {
             .map_or(b"none".as_slice(), |b| b.name().to_bytes())
     }
 
-    /// What the scheduler is shown of this service.
-    fn info(&self) -> ServiceInfo {
-        ServiceInfo {
+    /// Runs `f` with what the scheduler is shown of this service.
+    fn with_info<R>(&self, f: impl FnOnce(&ServiceInfo) -> R) -> Result<R> {
+        let mut ptrs = KVec::with_capacity(self.dests.len(), GFP_KERNEL)?;
+        for d in self.dests.iter() {
+            ptrs.push(core::ptr::from_ref::<DestShared>(&d.shared), GFP_KERNEL)?;
+        }
+        Ok(f(&ServiceInfo {
             af: self.key.af.raw(),
             flags: self.flags,
-            dests: core::ptr::null(),
-            n_dests: 0,
+            dests: ptrs.as_ptr(),
+            n_dests: ptrs.len(),
+        }))
+    }
+
+    /// Binds scheduler `s` to this service.
+    fn bind(&mut self, s: SchedRef) -> Result {
+        self.sched = Some(self.with_info(|info| s.bind(info))??);
+        Ok(())
+    }
+
+    /// Where the destination `af`, `addr`, `port` is.
+    fn find_dest(&self, af: Af, addr: &[u8; 16], port: u16) -> Option<usize> {
+        let addr = addr::copy(af, addr);
+        self.dests.iter().position(|d| d.is(af, &addr, port))
+    }
+
+    /// Adds a destination (`ip_vs_add_dest()`).
+    pub(crate) fn add_dest(&mut self, net: &Net, u: &DestUser, af: Af) -> Result {
+        dst::check_add_edit(u)?;
+        if self.find_dest(af, &u.addr, u.port).is_some() {
+            return Err(EEXIST);
+        }
+        // `ip_vs_new_dest()`: only addresses that can be routed to.
+        if !route::can_be_dest(net, af, &u.addr) {
+            return Err(EINVAL);
+        }
+        let d = Dest::new(u, af)?;
+        self.dests.reserve(1, GFP_KERNEL)?;
+        self.dests
+            .insert_within_capacity(0, d)
+            .map_err(|_| ENOMEM)?;
+        self.notify(|b, info, d| b.add_dest(info, d), 0)
+    }
+
+    /// Changes a destination (`ip_vs_edit_dest()`).
+    pub(crate) fn edit_dest(&mut self, u: &DestUser, af: Af) -> Result {
+        dst::check_add_edit(u)?;
+        let i = self.find_dest(af, &u.addr, u.port).ok_or(ENOENT)?;
+        self.dests[i].update(u, false);
+        self.notify(|b, info, d| b.upd_dest(info, d), i)
+    }
+
+    /// Deletes a destination (`ip_vs_del_dest()`).
+    pub(crate) fn del_dest(&mut self, u: &DestUser, af: Af) -> Result {
+        let i = self.find_dest(af, &u.addr, u.port).ok_or(ENOENT)?;
+        let d = self.dests.remove(i)?;
+        // The scheduler hears of it once it is out of the list.
+        if let Some(b) = &self.sched {
+            self.with_info(|info| b.del_dest(info, &d.shared))??;
+        }
+        Ok(())
+    }
+
+    /// Tells the scheduler about the destination at `i` through `f`.
+    fn notify(
+        &self,
+        f: impl FnOnce(&Bound, &ServiceInfo, &DestShared) -> Result,
+        i: usize,
+    ) -> Result {
+        match (&self.sched, self.dests.get(i)) {
+            (Some(b), Some(d)) => self.with_info(|info| f(b, info, &d.shared))?,
+            _ => Ok(()),
         }
     }
 
@@ -120,6 +200,7 @@ impl Table {
     /// Adds a service (`ip_vs_add_service()`); the caller checked that it
     /// does not exist.
     pub(crate) fn add(&mut self, u: &ServiceUser) -> Result {
+        let use_count = UseCount::get()?;
         let sched = lookup_sched(&u.config)?;
         lookup_pe(&u.config)?;
         svc::check_netmask(u.key.af, u.config.netmask)?;
@@ -134,12 +215,13 @@ impl Table {
                 netmask: u.config.netmask,
                 sched: None,
                 stats: Kstats::default(),
+                dests: KVec::new(),
+                _use: use_count,
             },
             GFP_KERNEL,
         )?;
         if let Some(s) = sched {
-            let info = service.info();
-            service.sched = Some(s.bind(&info)?);
+            service.bind(s)?;
         }
         self.services.push(service, GFP_KERNEL)?;
         Ok(())
@@ -160,14 +242,12 @@ impl Table {
         if !same {
             let old = service.sched.take().map(Bound::unbind);
             if let Some(new) = new {
-                let info = service.info();
-                match new.bind(&info) {
-                    Ok(b) => service.sched = Some(b),
-                    Err(e) => {
-                        // Put the old scheduler back, as C tries to.
-                        service.sched = old.and_then(|o| o.bind(&info).ok());
-                        return Err(e);
+                if let Err(e) = service.bind(new) {
+                    // Put the old scheduler back, as C tries to.
+                    if let Some(old) = old {
+                        let _ = service.bind(old);
                     }
+                    return Err(e);
                 }
             }
         }
@@ -186,22 +266,41 @@ impl Table {
         Ok(())
     }
 
-    /// Zeroes a service's counters (`ip_vs_zero_service()`).
+    /// The `i`-th service, to change.
+    pub(crate) fn get_mut(&mut self, i: usize) -> Option<&mut Service> {
+        self.services.get_mut(i).map(|s| &mut **s)
+    }
+
+    /// Zeroes a service's counters and its destinations'
+    /// (`ip_vs_zero_service()`).
     pub(crate) fn zero(&mut self, i: usize) -> Result {
         let service = self.services.get_mut(i).ok_or(ESRCH)?;
         service.stats = Kstats::default();
+        for d in service.dests.iter_mut() {
+            d.stats = Kstats::default();
+        }
         Ok(())
     }
 
     /// Zeroes every counter (`ip_vs_zero_all()`).
-    pub(crate) fn zero_all(&mut self) {
-        for s in self.services.iter_mut() {
-            s.stats = Kstats::default();
+    pub(crate) fn zero_all(&mut self) -> Result {
+        for i in 0..self.services.len() {
+            self.zero(i)?;
         }
+        Ok(())
     }
 
     /// Deletes every service (`ip_vs_flush()`).
     pub(crate) fn flush(&mut self) {
         self.services.clear();
     }
+}
+
+/// The destination step of `ip_vs_genl_set_cmd()`: the destination's family
+/// (the service's when unset) and the mixed-family rule.
+pub(crate) fn dest_af(u: &DestUser, svc_af: Af, ipv6: bool, is_del: bool) -> Result<Af, Errno> {
+    let af = dst::resolve_af(u.af, svc_af, ipv6)?;
+    // No sync daemon can run yet.
+    dst::check_mixed_af(af, svc_af, is_del, false, u.conn_flags)?;
+    Ok(af)
 }

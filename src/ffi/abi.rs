@@ -13,6 +13,9 @@ const _: () = {
     assert!(genl::cmd::SET_SERVICE as u32 == b::IPVS_CMD_SET_SERVICE);
     assert!(genl::cmd::DEL_SERVICE as u32 == b::IPVS_CMD_DEL_SERVICE);
     assert!(genl::cmd::GET_SERVICE as u32 == b::IPVS_CMD_GET_SERVICE);
+    assert!(genl::cmd::NEW_DEST as u32 == b::IPVS_CMD_NEW_DEST);
+    assert!(genl::cmd::SET_DEST as u32 == b::IPVS_CMD_SET_DEST);
+    assert!(genl::cmd::DEL_DEST as u32 == b::IPVS_CMD_DEL_DEST);
     assert!(genl::cmd::GET_DEST as u32 == b::IPVS_CMD_GET_DEST);
     assert!(genl::cmd::ZERO as u32 == b::IPVS_CMD_ZERO);
     assert!(genl::cmd::GET_DAEMON as u32 == b::IPVS_CMD_GET_DAEMON);

@@ -11,7 +11,9 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/sysctl.h>
+#include <linux/inetdevice.h>
 #include <net/genetlink.h>
+#include <net/route.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include "helpers.h"

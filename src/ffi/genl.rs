@@ -216,6 +216,18 @@ impl Dump<'_> {
         unsafe { Net::from_raw(bindings::ipvs_rs_dump_net(self.skb.as_ptr())) }.ok_or(EINVAL)
     }
 
+    /// The attributes of the request that started the dump, unparsed:
+    /// dumps are not validated by the core (`GENL_DONT_VALIDATE_DUMP`).
+    pub(crate) fn request(&mut self) -> &[u8] {
+        let mut len = 0;
+        // SAFETY: `cb` belongs to a generic netlink dump whose request the
+        // core checked to hold at least the generic netlink header.
+        let data = unsafe { bindings::ipvs_rs_dump_request(self.cb, &mut len) };
+        // SAFETY: `len` bytes from `data` are the rest of the request, which
+        // lives as long as the dump.
+        unsafe { core::slice::from_raw_parts(data, len as usize) }
+    }
+
     /// Where the previous call stopped: kept by the core between calls,
     /// zero at the start.
     pub(crate) fn cursor(&mut self) -> &mut [c_long; 6] {

@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <net/ip6_route.h>
 #include <net/netlink.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file_net.h>
@@ -86,6 +87,13 @@ u8 ipvs_rs_dump_cmd(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->op.cmd;
 }
 
+const u8 *ipvs_rs_dump_request(struct netlink_callback *cb, u32 *len)
+{
+	/* genl_rcv_msg() refused requests too short for the header. */
+	*len = nlmsg_len(cb->nlh) - GENL_HDRLEN;
+	return (const u8 *)nlmsg_data(cb->nlh) + GENL_HDRLEN;
+}
+
 unsigned int ipvs_rs_skb_len(const struct sk_buff *skb)
 {
 	return skb->len;
@@ -141,4 +149,27 @@ bool ipvs_rs_try_module_get(struct module *mod)
 int ipvs_rs_request_scheduler(const char *name)
 {
 	return request_module("ip_vs_%s", name);
+}
+
+bool ipvs_rs_addr_is_local_v6(struct net *net, const u8 *addr)
+{
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	bool is_local;
+
+	memcpy(&fl6.daddr, addr, sizeof(fl6.daddr));
+	dst = ip6_route_output(net, NULL, &fl6);
+	is_local = !dst->error && dst->dev && (dst->dev->flags & IFF_LOOPBACK);
+	dst_release(dst);
+	return is_local;
+}
+
+bool ipvs_rs_use_count_inc(void)
+{
+	return try_module_get(THIS_MODULE);
+}
+
+void ipvs_rs_use_count_dec(void)
+{
+	module_put(THIS_MODULE);
 }

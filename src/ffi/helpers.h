@@ -55,6 +55,12 @@ int ipvs_rs_genlmsg_reply(struct sk_buff *skb, struct genl_info *info);
 /* The command of a dump: genl_dumpit_info(cb)->op.cmd. */
 u8 ipvs_rs_dump_cmd(struct netlink_callback *cb);
 
+/*
+ * The attributes of the request that started a dump: what follows the
+ * generic netlink header of cb->nlh; *len gets their length.
+ */
+const u8 *ipvs_rs_dump_request(struct netlink_callback *cb, u32 *len);
+
 /* skb->len. */
 unsigned int ipvs_rs_skb_len(const struct sk_buff *skb);
 
@@ -91,6 +97,16 @@ bool ipvs_rs_try_module_get(struct module *mod);
 
 /* request_module("ip_vs_%s", name): loads a scheduler module and waits. */
 int ipvs_rs_request_scheduler(const char *name);
+
+/*
+ * Whether an IPv6 address routes to this host (a loopback device), as
+ * __ip_vs_addr_is_local_v6() decides it. addr is 16 bytes.
+ */
+bool ipvs_rs_addr_is_local_v6(struct net *net, const u8 *addr);
+
+/* try_module_get(THIS_MODULE) and module_put(THIS_MODULE) of ip_vs. */
+bool ipvs_rs_use_count_inc(void);
+void ipvs_rs_use_count_dec(void);
 
 /* totalram_pages() << PAGE_SHIFT: usable RAM in bytes. */
 u64 ipvs_rs_totalram_bytes(void);

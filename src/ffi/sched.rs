@@ -3,11 +3,14 @@
 //! The C-ABI entry points scheduler modules call, and the safe handle the
 //! core keeps for each registered scheduler.
 
-use super::bindings;
+use super::{bindings, module::UseCount};
 use crate::sched::{
     self,
-    abi::{SchedulerOps, ServiceInfo},
+    abi::{DestShared, SchedulerOps, ServiceInfo},
 };
+
+/// The type of the `*_dest` hooks of a scheduler.
+type DestHook = unsafe extern "C" fn(*mut c_void, *const ServiceInfo, *const DestShared) -> c_int;
 use core::{mem::ManuallyDrop, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result},
@@ -24,6 +27,7 @@ use kernel::{
 /// core drops this handle when that happens.
 pub(crate) struct Scheduler {
     ops: NonNull<SchedulerOps>,
+    _use: UseCount,
 }
 
 // SAFETY: The table is immutable while registered.
@@ -42,8 +46,12 @@ impl Scheduler {
         if unsafe { ops.as_ref() }.name.is_null() {
             return Err(EINVAL);
         }
+        let use_count = UseCount::get()?;
         // INVARIANT: Checked above; validity is the caller's guarantee.
-        Ok(Scheduler { ops })
+        Ok(Scheduler {
+            ops,
+            _use: use_count,
+        })
     }
 
     /// The scheduler's name.
@@ -53,9 +61,9 @@ impl Scheduler {
         unsafe { CStr::from_char_ptr(self.ops.as_ref().name) }
     }
 
-    /// Whether both handles are the same registration.
-    pub(crate) fn same(&self, other: &Scheduler) -> bool {
-        self.ops == other.ops
+    /// Which registration this is.
+    pub(crate) fn id(&self) -> OpsId {
+        OpsId(self.ops.as_ptr() as usize)
     }
 
     /// Pins the scheduler's module; `None` while it is being unloaded.
@@ -67,6 +75,10 @@ impl Scheduler {
         ok.then_some(SchedRef { ops: self.ops })
     }
 }
+
+/// The identity of a registered table: its address, for comparison only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OpsId(usize);
 
 /// A scheduler whose module is pinned, so its table stays valid even after
 /// it leaves the list.
@@ -144,6 +156,31 @@ impl Bound {
         self.sched.ops == other.ops
     }
 
+    /// Tells the scheduler a destination joined `svc`.
+    pub(crate) fn add_dest(&self, svc: &ServiceInfo, dest: &DestShared) -> Result {
+        self.dest_hook(self.sched.ops().add_dest, svc, dest)
+    }
+
+    /// Tells the scheduler a destination left `svc`.
+    pub(crate) fn del_dest(&self, svc: &ServiceInfo, dest: &DestShared) -> Result {
+        self.dest_hook(self.sched.ops().del_dest, svc, dest)
+    }
+
+    /// Tells the scheduler a destination of `svc` changed.
+    pub(crate) fn upd_dest(&self, svc: &ServiceInfo, dest: &DestShared) -> Result {
+        self.dest_hook(self.sched.ops().upd_dest, svc, dest)
+    }
+
+    fn dest_hook(&self, hook: Option<DestHook>, svc: &ServiceInfo, dest: &DestShared) -> Result {
+        match hook {
+            // SAFETY: The hook belongs to the pinned module; `data` is this
+            // binding's state (type invariant); `svc` and `dest` are valid
+            // for the call, and the caller holds the control mutex.
+            Some(h) => to_result(unsafe { h(self.data, svc, dest) }),
+            None => Ok(()),
+        }
+    }
+
     /// Unbinds the scheduler (its `done_service` runs) but keeps its module
     /// pinned, so it can be bound again.
     pub(crate) fn unbind(self) -> SchedRef {
@@ -182,12 +219,14 @@ pub(crate) unsafe extern "C" fn ip_vs_rs_register_scheduler(ops: *const Schedule
 ///
 /// # Safety
 ///
-/// `ops` must be null or a table registered before.
+/// None beyond the C ABI: `ops` is only compared with registered tables.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn ip_vs_rs_unregister_scheduler(ops: *const SchedulerOps) -> c_int {
     from_result(|| {
-        // SAFETY: The caller's guarantee.
-        sched::unregister(&unsafe { Scheduler::from_raw(ops) }?)?;
+        if ops.is_null() {
+            return Err(EINVAL);
+        }
+        sched::unregister(OpsId(ops as usize))?;
         Ok(0)
     })
 }

@@ -16,6 +16,9 @@ pub(crate) mod cmd {
     pub(crate) const SET_SERVICE: u8 = 2;
     pub(crate) const DEL_SERVICE: u8 = 3;
     pub(crate) const GET_SERVICE: u8 = 4;
+    pub(crate) const NEW_DEST: u8 = 5;
+    pub(crate) const SET_DEST: u8 = 6;
+    pub(crate) const DEL_DEST: u8 = 7;
     pub(crate) const GET_DEST: u8 = 8;
     pub(crate) const GET_DAEMON: u8 = 11;
     pub(crate) const SET_CONFIG: u8 = 12;

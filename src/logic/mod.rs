@@ -9,6 +9,8 @@
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod addr;
 pub(crate) mod conn_tab;
+#[cfg_attr(not(test), allow(dead_code))] // Until issue 3's sockopt commands use all of it.
+pub(crate) mod dest;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod errno;
@@ -26,8 +28,3 @@ pub(crate) mod stats;
 pub(crate) mod sysctl;
 pub(crate) mod timeouts;
 pub(crate) mod version;
-
-// The parsing and validation rules of the destination commands.
-// Host-tested only until the control plane's commands use them (issue 3).
-#[cfg(test)]
-pub(crate) mod dest;

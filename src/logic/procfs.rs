@@ -103,6 +103,53 @@ impl fmt::Display for ServiceLine<'_> {
     }
 }
 
+/// `ip_vs_fwd_name()`: the forwarding method of `IP_VS_CONN_F_*` flags.
+pub(crate) fn fwd_name(conn_flags: u32) -> &'static str {
+    match conn_flags & 0x0007 {
+        0x0001 => "Local",
+        0x0002 => "Tunnel",
+        0x0003 => "Route",
+        _ => "Masq",
+    }
+}
+
+/// The line of one destination.
+pub(crate) struct DestLine<'a> {
+    /// Its family.
+    pub(crate) af: Af,
+    /// Its address as stored.
+    pub(crate) addr: &'a [u8; 16],
+    /// Its port (`__be16` bits).
+    pub(crate) port: u16,
+    /// Its `IP_VS_CONN_F_*` flags.
+    pub(crate) conn_flags: u32,
+    /// Weight and connection counts.
+    pub(crate) weight: i32,
+    pub(crate) active: i32,
+    pub(crate) inactive: i32,
+}
+
+impl fmt::Display for DestLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let port = u16::from_be(self.port);
+        if self.af == Af::Inet6 {
+            write!(f, "  -> [{}]:{:04X}", Ipv6Full(self.addr), port)?;
+        } else {
+            let a = self.addr;
+            let ip = u32::from_be_bytes([a[0], a[1], a[2], a[3]]);
+            write!(f, "  -> {ip:08X}:{port:04X}")?;
+        }
+        writeln!(
+            f,
+            "      {:<7} {:<6} {:<10} {:<10}",
+            fwd_name(self.conn_flags),
+            self.weight,
+            self.active,
+            self.inactive
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +212,26 @@ mod tests {
             format!("{l}"),
             "TCP  [2001:0db8:0000:0000:0000:0000:0000:0001]:01BB none \n"
         );
+    }
+
+    // Expected: the C format "  -> %08X:%04X      %-7s %-6d %-10d %-10d".
+    #[test]
+    fn dest_lines() {
+        let d = DestLine {
+            af: Af::Inet,
+            addr: &v4([192, 168, 1, 2]),
+            port: 8080u16.to_be(),
+            conn_flags: 0x0003,
+            weight: 1,
+            active: 0,
+            inactive: 12,
+        };
+        assert_eq!(
+            format!("{d}"),
+            "  -> C0A80102:1F90      Route   1      0          12        \n"
+        );
+        assert_eq!(fwd_name(0x0100), "Masq");
+        assert_eq!(fwd_name(0x0002), "Tunnel");
     }
 
     #[test]

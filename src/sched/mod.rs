@@ -9,7 +9,7 @@
 #[allow(dead_code)]
 pub(crate) mod abi;
 
-use crate::ffi::sched::{request_module, SchedRef, Scheduler};
+use crate::ffi::sched::{request_module, OpsId, SchedRef, Scheduler};
 use kernel::prelude::*;
 
 kernel::sync::global_lock! {
@@ -30,7 +30,7 @@ pub(crate) fn register(sched: Scheduler) -> Result {
     let mut list = SCHEDULERS.lock();
     if list
         .iter()
-        .any(|s| s.same(&sched) || s.name() == sched.name())
+        .any(|s| s.id() == sched.id() || s.name() == sched.name())
     {
         pr_err!(
             "[{}] scheduler already existed in the system\n",
@@ -43,10 +43,11 @@ pub(crate) fn register(sched: Scheduler) -> Result {
     Ok(())
 }
 
-/// Removes a scheduler; EINVAL when it is not in the list.
-pub(crate) fn unregister(sched: &Scheduler) -> Result {
+/// Removes the scheduler registered with table `id`; EINVAL when it is
+/// not in the list.
+pub(crate) fn unregister(id: OpsId) -> Result {
     let mut list = SCHEDULERS.lock();
-    let i = list.iter().position(|s| s.same(sched)).ok_or(EINVAL)?;
+    let i = list.iter().position(|s| s.id() == id).ok_or(EINVAL)?;
     let gone = list.remove(i)?;
     pr_info!("[{}] scheduler unregistered.\n", gone.name());
     Ok(())
