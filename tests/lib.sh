@@ -46,7 +46,8 @@ check_match() {
 	fail "$what: '$actual' does not match /$re/"
 }
 
-need_root_tools() {
+# need_tools CMD...: skips the test unless every CMD is installed.
+need_tools() {
 	local t
 	for t in "$@"; do
 		command -v "$t" >/dev/null || skip "$t not installed"
@@ -54,9 +55,8 @@ need_root_tools() {
 }
 
 timestamp_ms() {
-	local now
-	now=$(date -u +%s%N)
-	echo $((now / 1000000))
+	local now=${EPOCHREALTIME/./}
+	echo $((now / 1000))
 }
 
 # busywait TIMEOUT_MS CMD...: retries CMD until it succeeds; prints its last output.
@@ -117,53 +117,85 @@ cleanup_all_ns() {
 	cleanup_ns "${NS_LIST[@]}"
 }
 
-# The IPVS modules loaded now, dependents first (xt_ipvs, apps and
-# schedulers, then ip_vs itself).
+# Every process costs 0.5-1 s in the TCG debug guest, so the helpers below
+# use bash builtins where they can.
+read -r KVER < /proc/sys/kernel/osrelease
+
+# Sets IPVS_MODULES to the IPVS modules loaded now, dependents first
+# (xt_ipvs, apps and schedulers, then ip_vs itself).
 ipvs_loaded_modules() {
-	awk '$1 == "xt_ipvs" { print }' /proc/modules | cut -d' ' -f1
-	awk '$1 ~ /^ip_vs_/ { print }' /proc/modules | cut -d' ' -f1
-	awk '$1 == "ip_vs" { print }' /proc/modules | cut -d' ' -f1
+	local name _ last=()
+	IPVS_MODULES=()
+	while read -r name _; do
+		case $name in
+		xt_ipvs) IPVS_MODULES=("$name" "${IPVS_MODULES[@]}") ;;
+		ip_vs_*) IPVS_MODULES+=("$name") ;;
+		ip_vs) last=("$name") ;;
+		esac
+	done < /proc/modules
+	IPVS_MODULES+=("${last[@]}")
 }
 
-# ipvs_unload: removes every IPVS module. Module references can linger for a
-# moment after the last user (netns teardown is asynchronous), so retry.
+# ipvs_unload: removes every IPVS module. A module can stay busy for a moment
+# after its last user (netns teardown is asynchronous), so retry a while.
 ipvs_unload() {
-	local m left
-	for m in $(ipvs_loaded_modules); do
-		busywait "$BUSYWAIT_TIMEOUT" rmmod "$m" 2>/dev/null >/dev/null
+	local start cleared=
+	start=$(timestamp_ms)
+	ipvs_loaded_modules
+	while [ ${#IPVS_MODULES[@]} -gt 0 ]; do
+		rmmod "${IPVS_MODULES[@]}" 2>/dev/null
+		ipvs_loaded_modules
+		[ ${#IPVS_MODULES[@]} -gt 0 ] || break
+		# Services left behind (say by a test that timed out) hold
+		# their schedulers: clear the table of init_net once.
+		[ -n "$cleared" ] || { ipvsadm -C 2>/dev/null; cleared=1; }
+		if (($(timestamp_ms) - start > BUSYWAIT_TIMEOUT)); then
+			fail "ipvs_unload: still loaded: ${IPVS_MODULES[*]}"
+			return $ksft_fail
+		fi
+		sleep 0.2
 	done
-	left=$(ipvs_loaded_modules)
-	[ -z "$left" ] || { fail "ipvs_unload: still loaded: $(echo $left)"; return $ksft_fail; }
 }
 
-# ipvs_use rust|c: makes /lib/modules/$(uname -r), and so modprobe and the
-# kernel's request_module(), use that implementation's module tree.
+# ipvs_use rust|c: makes /lib/modules/$KVER, and so modprobe and the
+# kernel's request_module(), use that implementation's module tree
+# (scripts/guest-init made both and exported their paths).
 ipvs_use() {
-	local impl=$1 kver tree
-	kver=$(uname -r)
-	tree=$IPVS_MODTREES/$impl/lib/modules/$kver
-	[ -d "$tree" ] || { fail "ipvs_use: no module tree '$impl'"; return $ksft_fail; }
-	ln -sfn "$tree" "/lib/modules/$kver"
+	local impl=$1 var tree
+	var=IPVS_MODTREE_$impl
+	tree=${!var:-}
+	[ -n "$tree" ] || { fail "ipvs_use: no module tree '$impl'"; return $ksft_fail; }
+	[ "/lib/modules/$KVER" -ef "$tree" ] || ln -sfn "$tree" "/lib/modules/$KVER"
+}
+
+# module_impl [MODULE]: prints whose MODULE (default ip_vs) is loaded: rust,
+# c, or nothing when it is not loaded. Ours are out-of-tree modules, which
+# the kernel marks with the O taint.
+module_impl() {
+	local mod=${1:-ip_vs} taint
+	[ -d "/sys/module/$mod" ] || return 0
+	read -r taint < "/sys/module/$mod/taint"
+	case $taint in
+	*O*) echo rust ;;
+	*) echo c ;;
+	esac
 }
 
 # ipvs_load [rust|c] [MODPROBE_ARGS...]: unloads any IPVS, switches the module
 # tree and loads ip_vs (default implementation: $IPVS_IMPL).
 ipvs_load() {
-	local impl=${1:-$IPVS_IMPL}
+	local impl=${1:-$IPVS_IMPL} loaded
 	[ $# -gt 0 ] && shift
 	ipvs_unload || return
 	ipvs_use "$impl" || return
 	if ! modprobe ip_vs "$@"; then
-		[ "$impl" = rust ] && [ ! -e "$IPVS_MODTREES/rust/lib/modules/$(uname -r)/extra/ip_vs.ko" ] &&
+		[ "$impl" = rust ] && [ ! -e "${IPVS_MODTREE_rust:-}/extra/ip_vs.ko" ] &&
 			echo "ipvs_load: our ip_vs.ko was not built (make modules)" >&2
 		fail "ipvs_load $impl: modprobe ip_vs $* failed"
 		return $ksft_fail
 	fi
-	# The module tree decides which file modprobe picked; say so if it was the wrong one.
-	case "$impl:$(modinfo -F filename ip_vs)" in
-	rust:*/extra/ip_vs.ko | c:*/kernel/net/netfilter/ipvs/ip_vs.ko) ;;
-	*) fail "ipvs_load $impl: loaded $(modinfo -F filename ip_vs)"; return $ksft_fail ;;
-	esac
+	loaded=$(module_impl ip_vs)
+	[ "$loaded" = "$impl" ] || { fail "ipvs_load $impl: the $loaded IPVS got loaded"; return $ksft_fail; }
 }
 
 # ipvs_header_re SIZE [rust|c]: a regex for the first line of ipvsadm -Ln

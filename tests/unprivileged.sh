@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 trap 'ipvs_unload >/dev/null 2>&1' EXIT
-need_root_tools setpriv
+need_tools setpriv
 
 # As nobody, without groups or capabilities. Prints stdout, stderr, status.
 unprivileged_list() {
