@@ -36,11 +36,12 @@ struct IpVs {
     _genl: ffi::genl::Registration<ctl::genl::Genl>,
     _sockopt: ffi::sockopt::Registration<ctl::sockopt::Sockopt>,
     _pernet: ffi::pernet::Registration<netns::NetIpvs>,
+    _schedulers: sched::List,
 }
 
 impl kernel::Module for IpVs {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        sched::init();
+        let schedulers = sched::List::init();
         let size = conn::configure(module_parameters::conn_tab_bits.value());
         pr_info!("Connection hash table configured (size={size})\n");
         let pernet = ffi::pernet::Registration::register()?;
@@ -55,6 +56,7 @@ impl kernel::Module for IpVs {
             _genl: genl,
             _sockopt: sockopt,
             _pernet: pernet,
+            _schedulers: schedulers,
         })
     }
 }

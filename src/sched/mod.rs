@@ -18,10 +18,24 @@ kernel::sync::global_lock! {
     unsafe(uninit) static SCHEDULERS: Mutex<KVec<Scheduler>> = KVec::new();
 }
 
-/// Readies the list; called once, when the module loads.
-pub(crate) fn init() {
-    // SAFETY: Called exactly once, from the module initializer.
-    unsafe { SCHEDULERS.init() };
+/// The list's lifetime: readied when the module loads, and its buffer freed
+/// when the module goes (a static is never dropped). Scheduler modules pin
+/// this one, so by then it is empty.
+pub(crate) struct List(());
+
+impl List {
+    /// Readies the list; called once, from the module initializer.
+    pub(crate) fn init() -> List {
+        // SAFETY: Called exactly once, from the module initializer.
+        unsafe { SCHEDULERS.init() };
+        List(())
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        *SCHEDULERS.lock() = KVec::new();
+    }
 }
 
 /// Adds a scheduler. A second one with the same name, or the same one
