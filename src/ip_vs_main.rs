@@ -47,8 +47,8 @@ impl kernel::Module for IpVs {
         let pernet = ffi::pernet::Registration::register()?;
         let sockopt = ffi::sockopt::Registration::register(
             module,
-            logic::sockopt::BASE_CTL,
-            logic::sockopt::GetCmd::END,
+            logic::sockopt::BASE_CTL..logic::sockopt::SetCmd::END,
+            logic::sockopt::BASE_CTL..logic::sockopt::GetCmd::END,
         )?;
         let genl = ffi::genl::Registration::register(module, &ctl::genl::FAMILY)?;
         pr_info!("ipvs loaded.\n");

@@ -17,6 +17,8 @@ impl From<Errno> for Error {
             Errno::MsgSize => code::EMSGSIZE,
             Errno::AfNoSupport => code::EAFNOSUPPORT,
             Errno::OpNotSupp => code::EOPNOTSUPP,
+            Errno::Fault => code::EFAULT,
+            Errno::NoDev => code::ENODEV,
         }
     }
 }

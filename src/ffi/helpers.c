@@ -11,6 +11,8 @@
 #include <net/netlink.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file_net.h>
+#include <linux/netdevice.h>
+#include <linux/sockptr.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -172,4 +174,19 @@ bool ipvs_rs_use_count_inc(void)
 void ipvs_rs_use_count_dec(void)
 {
 	module_put(THIS_MODULE);
+}
+
+int ipvs_rs_copy_from_sockptr(void *dst, sockptr_t src, size_t size)
+{
+	return copy_from_sockptr(dst, src, size) ? -EFAULT : 0;
+}
+
+bool ipvs_rs_dev_name_exists(struct net *net, const char *name)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = dev_get_by_name_rcu(net, name) != NULL;
+	rcu_read_unlock();
+	return found;
 }

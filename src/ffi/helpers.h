@@ -8,6 +8,7 @@
 #ifndef IPVS_RS_HELPERS_H
 #define IPVS_RS_HELPERS_H
 
+#include <linux/sockptr.h>
 #include <linux/types.h>
 
 struct genl_family;
@@ -110,5 +111,19 @@ void ipvs_rs_use_count_dec(void);
 
 /* totalram_pages() << PAGE_SHIFT: usable RAM in bytes. */
 u64 ipvs_rs_totalram_bytes(void);
+
+/*
+ * copy_from_sockptr(dst, src, size): copies size bytes of a setsockopt
+ * argument, a user or a kernel pointer, to dst. 0, or -EFAULT when the
+ * user memory cannot be read. The caller checked size against the length
+ * the argument came with.
+ */
+int ipvs_rs_copy_from_sockptr(void *dst, sockptr_t src, size_t size);
+
+/*
+ * Whether net has a network device of that name (or alternative name), as
+ * __dev_get_by_name() finds it; looked up under RCU. name is NUL-terminated.
+ */
+bool ipvs_rs_dev_name_exists(struct net *net, const char *name);
 
 #endif /* IPVS_RS_HELPERS_H */

@@ -24,4 +24,9 @@ pub(crate) enum Errno {
     AfNoSupport,
     /// EOPNOTSUPP: a combination IPVS does not serve.
     OpNotSupp,
+    /// EFAULT: what C answers a sockopt service command with another
+    /// protocol than TCP, UDP or SCTP.
+    Fault,
+    /// ENODEV: no such network interface.
+    NoDev,
 }

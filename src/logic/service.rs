@@ -398,13 +398,11 @@ pub(crate) fn check_sockopt_sched_name(u: &ServiceUser) -> Result<(), Errno> {
 }
 
 /// Every sockopt service command needs TCP, UDP or SCTP, fwmark services
-/// too. C answers EFAULT, which [`Errno`] lacks: EINVAL stands in until it
-/// gains `Fault`.
+/// too; C answers EFAULT (`do_ip_vs_set_ctl()`).
 pub(crate) fn check_sockopt_protocol(protocol: u16) -> Result<(), Errno> {
     match protocol {
         proto::TCP | proto::UDP | proto::SCTP => Ok(()),
-        // C: -EFAULT (do_ip_vs_set_ctl()).
-        _ => Err(Errno::Inval),
+        _ => Err(Errno::Fault),
     }
 }
 
@@ -807,12 +805,12 @@ mod tests {
 
     #[test]
     fn sockopt_protocol() {
-        // ip_vs_ctl.c:3559-3566 (C: -EFAULT; EINVAL stands in).
+        // ip_vs_ctl.c:3559-3566.
         assert_eq!(check_sockopt_protocol(proto::TCP), Ok(()));
         assert_eq!(check_sockopt_protocol(proto::UDP), Ok(()));
         assert_eq!(check_sockopt_protocol(proto::SCTP), Ok(()));
-        assert_eq!(check_sockopt_protocol(0), Err(Errno::Inval));
-        assert_eq!(check_sockopt_protocol(1), Err(Errno::Inval));
+        assert_eq!(check_sockopt_protocol(0), Err(Errno::Fault));
+        assert_eq!(check_sockopt_protocol(1), Err(Errno::Fault));
     }
 
     #[test]
