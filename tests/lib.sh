@@ -79,17 +79,19 @@ busywait() {
 
 # setup_ns NAME...: for each NAME sets the variable NAME to a new, uniquely
 # named network namespace with lo up, e.g. `setup_ns ns1 ns2; ip -n "$ns1" ...`.
+# (rp_filter, which the kernel's lib.sh turns off, is already off in a new
+# namespace.) The locals have odd names so that any NAME can be set.
 setup_ns() {
-	local var ns
-	for var in "$@"; do
-		ns=${var,,}-$(mktemp -u XXXXXX)
-		if ! ip netns add "$ns"; then
-			fail "cannot create namespace $ns"
+	local __var __ns
+	for __var in "$@"; do
+		printf -v __ns '%s-%08x' "${__var,,}" "$SRANDOM"
+		if ! ip netns add "$__ns"; then
+			fail "cannot create namespace $__ns"
 			return $ksft_skip
 		fi
-		ip -n "$ns" link set lo up
-		printf -v "$var" '%s' "$ns"
-		NS_LIST+=("$ns")
+		ip -n "$__ns" link set lo up
+		printf -v "$__var" '%s' "$__ns"
+		NS_LIST+=("$__ns")
 	done
 }
 
