@@ -4,6 +4,8 @@
 //!
 //! C: [`net/netfilter/ipvs/ip_vs_conn.c`](srctree/net/netfilter/ipvs/ip_vs_conn.c)
 
+pub(crate) mod table;
+
 use crate::{ffi::mem, logic::conn_tab};
 use core::sync::atomic::{AtomicU32, Ordering};
 

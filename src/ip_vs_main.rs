@@ -10,11 +10,17 @@ use kernel::prelude::*;
 
 mod conn;
 mod ctl;
+mod dataplane;
 mod ffi;
 mod hooks;
 mod logic;
 mod netns;
+mod proto;
+mod reply;
+mod request;
 mod sched;
+mod stats;
+mod xmit;
 
 module! {
     type: IpVs,

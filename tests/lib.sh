@@ -208,3 +208,65 @@ ipvs_header_re() {
 	[ "$impl" = c ] && size='[0-9]+'
 	echo "IP Virtual Server version 1\.2\.1 \(size=$size\)"
 }
+
+# setup_lvs nat|flat N: a client, a director and N real servers, each in its
+# own namespace ($client, $director, $rs1...). The virtual address VIP
+# (10.0.0.100) is on the director's lo; every real server has it on lo too
+# (not answering ARP for it) and tunl0 up, for direct routing and
+# tunnelling, and serves TCP and UDP port 80 answering its name (rs1...).
+#   nat:  client 10.0.0.2 - 10.0.0.1 director 192.168.100.1 - rsI .(10+I),
+#         whose default route is the director: replies pass it.
+#   flat: client, director (10.0.0.1) and rsI (10.0.0.(10+I)) share one
+#         link: replies go straight to the client.
+# RS_ADDR[I] is rsI's address.
+VIP=10.0.0.100
+setup_lvs() {
+	local mode=$1 n=$2 i rs ns net=10.0.0
+	RS_ADDR=()
+	setup_ns client director || return
+	ip link add veth0 netns "$client" type veth peer name veth0 netns "$director" || return
+	ip -n "$client" addr add 10.0.0.2/24 dev veth0
+	ip -n "$client" link set veth0 up
+	ip -n "$director" link add br0 type bridge
+	ip -n "$director" link set br0 up
+	ip -n "$director" link set veth0 up
+	ip -n "$director" addr add "$VIP/32" dev lo
+	ip netns exec "$director" sysctl -qw net.ipv4.ip_forward=1
+	if [ "$mode" = nat ]; then
+		ip -n "$director" addr add 10.0.0.1/24 dev veth0
+		ip -n "$director" addr add 192.168.100.1/24 dev br0
+		net=192.168.100
+	else
+		ip -n "$director" link set veth0 master br0
+		ip -n "$director" addr add 10.0.0.1/24 dev br0
+	fi
+	for ((i = 1; i <= n; i++)); do
+		rs=rs$i
+		setup_ns "$rs" || return
+		ns=${!rs}
+		RS_ADDR[i]=$net.$((10 + i))
+		ip link add "veth-$rs" netns "$director" type veth peer name eth0 netns "$ns"
+		ip -n "$director" link set "veth-$rs" master br0 up
+		ip -n "$ns" addr add "${RS_ADDR[i]}/24" dev eth0
+		ip -n "$ns" link set eth0 up
+		ip -n "$ns" addr add "$VIP/32" dev lo
+		ip -n "$ns" link set tunl0 up
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+			net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.tunl0.rp_filter=0
+		[ "$mode" = nat ] && ip -n "$ns" route add default via 192.168.100.1
+		ip netns exec "$ns" socat TCP-LISTEN:80,reuseaddr,fork EXEC:"echo $rs" &
+		ip netns exec "$ns" socat UDP-RECVFROM:80,reuseaddr,fork EXEC:"echo $rs" &
+	done
+	# The servers listen before anyone connects.
+	for ((i = 1; i <= n; i++)); do
+		rs=rs$i
+		busywait "$BUSYWAIT_TIMEOUT" listening "${!rs}" || return
+	done
+}
+
+# listening NS: whether TCP and UDP port 80 are bound in NS.
+listening() {
+	ip netns exec "$1" ss -Htln 'sport = :80' | grep -q . &&
+		ip netns exec "$1" ss -Huln 'sport = :80' | grep -q .
+}

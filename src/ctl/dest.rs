@@ -9,12 +9,12 @@ use crate::{
     logic::{
         addr::{self, Af},
         dest::{self as dst, DestUser},
-        stats::Kstats,
     },
     sched::abi::{DestShared, DEST_F_AVAILABLE, DEST_F_OVERLOAD},
+    stats::Counters,
 };
-use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, Ordering::Relaxed};
-use kernel::prelude::*;
+use core::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
+use kernel::{prelude::*, sync::Arc};
 
 /// Ids for destinations: unique for the module's life.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -24,20 +24,22 @@ pub(crate) struct Dest {
     /// What schedulers see; its address is stable (the `Dest` is boxed).
     pub(crate) shared: DestShared,
     /// `IP_VS_CONN_F_*` copied to its connections (forwarding method...).
-    pub(crate) conn_flags: u32,
+    conn_flags: AtomicU32,
     /// Tunnel type, port (`__be16` bits) and flags.
-    pub(crate) tun_type: u16,
-    pub(crate) tun_port: u16,
-    pub(crate) tun_flags: u16,
-    /// Counters; nothing counts until the data plane does.
-    pub(crate) stats: Kstats,
+    tun_type: AtomicU16,
+    tun_port: AtomicU16,
+    tun_flags: AtomicU16,
+    /// Its own counters.
+    pub(crate) stats: Counters,
+    /// Its service's counters, which its connections count into too.
+    pub(crate) svc_stats: Arc<Counters>,
 }
 
 impl Dest {
-    /// A new destination of family `af` as `u` describes it, not linked to
-    /// any service yet.
-    pub(crate) fn new(u: &DestUser, af: Af) -> Result<KBox<Dest>> {
-        let mut d = KBox::new(
+    /// A new destination of family `af` as `u` describes it, for the
+    /// service counting in `svc_stats`, not linked to it yet.
+    pub(crate) fn new(u: &DestUser, af: Af, svc_stats: Arc<Counters>) -> Result<Arc<Dest>> {
+        let d = Arc::new(
             Dest {
                 shared: DestShared {
                     id: NEXT_ID.fetch_add(1, Relaxed),
@@ -53,11 +55,12 @@ impl Dest {
                     u_threshold: AtomicU32::new(0),
                     l_threshold: AtomicU32::new(0),
                 },
-                conn_flags: 0,
-                tun_type: 0,
-                tun_port: 0,
-                tun_flags: 0,
-                stats: Kstats::default(),
+                conn_flags: AtomicU32::new(0),
+                tun_type: AtomicU16::new(0),
+                tun_port: AtomicU16::new(0),
+                tun_flags: AtomicU16::new(0),
+                stats: Counters::default(),
+                svc_stats,
             },
             GFP_KERNEL,
         )?;
@@ -67,17 +70,18 @@ impl Dest {
 
     /// Applies the settings of `u` (the field part of
     /// `__ip_vs_update_dest()`).
-    pub(crate) fn update(&mut self, u: &DestUser, add: bool) {
+    pub(crate) fn update(&self, u: &DestUser, add: bool) {
         let s = &self.shared;
         // The last weight keeps the latest non-zero one.
         if add || u.weight != 0 {
             s.last_weight.store(u.weight, Relaxed);
         }
         s.weight.store(u.weight, Relaxed);
-        self.conn_flags = dst::stored_conn_flags(u.conn_flags);
-        self.tun_type = u.tun_type;
-        self.tun_port = u.tun_port;
-        self.tun_flags = u.tun_flags;
+        self.conn_flags
+            .store(dst::stored_conn_flags(u.conn_flags), Relaxed);
+        self.tun_type.store(u.tun_type, Relaxed);
+        self.tun_port.store(u.tun_port, Relaxed);
+        self.tun_flags.store(u.tun_flags, Relaxed);
         s.u_threshold.store(u.u_threshold, Relaxed);
         s.l_threshold.store(u.l_threshold, Relaxed);
         // Available again; not overloaded until connections say so.
@@ -89,6 +93,26 @@ impl Dest {
     /// (`ip_vs_lookup_dest()`); `addr` as stored.
     pub(crate) fn is(&self, af: Af, addr: &[u8; 16], port: u16) -> bool {
         self.shared.af == af.raw() && self.shared.addr == *addr && self.shared.port == port
+    }
+
+    /// `IP_VS_CONN_F_*` for its connections.
+    pub(crate) fn conn_flags(&self) -> u32 {
+        self.conn_flags.load(Relaxed)
+    }
+
+    /// Tunnel type (`IP_VS_CONN_F_TUNNEL_TYPE_*`).
+    pub(crate) fn tun_type(&self) -> u16 {
+        self.tun_type.load(Relaxed)
+    }
+
+    /// Tunnel port, as on the wire.
+    pub(crate) fn tun_port(&self) -> u16 {
+        self.tun_port.load(Relaxed)
+    }
+
+    /// Tunnel flags.
+    pub(crate) fn tun_flags(&self) -> u16 {
+        self.tun_flags.load(Relaxed)
     }
 
     /// The address family.
@@ -114,5 +138,11 @@ impl Dest {
     /// Persistence templates.
     pub(crate) fn persistconns(&self) -> i32 {
         self.shared.persistconns.load(Relaxed)
+    }
+}
+
+impl AsRef<DestShared> for Dest {
+    fn as_ref(&self) -> &DestShared {
+        &self.shared
     }
 }

@@ -142,7 +142,9 @@ fn set_config(req: &Request<'_>, ipvs: &NetIpvs) -> Result {
     if let Some(v) = get(cmd_attr::TIMEOUT_UDP) {
         r.udp = v;
     }
-    Ok(timeouts.apply(&r, HZ)?)
+    timeouts.apply(&r, HZ)?;
+    ipvs.dp.set_timeouts(&timeouts);
+    Ok(())
 }
 
 /// The first four bytes of a `u32` attribute, as `nla_get_u32()` reads
@@ -184,15 +186,15 @@ fn set_cmd(req: &Request<'_>, net: &Net, ipvs: &NetIpvs, c: u8) -> Result {
         (cmd::DEL_SERVICE, Some(i), _) => services.del(i),
         (cmd::ZERO, Some(i), _) => services.zero(i),
         (cmd::NEW_DEST | cmd::SET_DEST | cmd::DEL_DEST, Some(i), _) => {
-            let s = services.get_mut(i).ok_or(ESRCH)?;
+            let svc_af = services.get(i).ok_or(ESRCH)?.key.af;
             let attrs = dst::parse_attrs(req.attr(cmd_attr::DEST))?;
             let u = dst::genl_dest(&attrs, c != cmd::DEL_DEST)?;
-            let af = service::dest_af(&u, s.key.af, IPV6, c == cmd::DEL_DEST)?;
-            match c {
-                cmd::NEW_DEST => s.add_dest(net, &u, af),
+            let af = service::dest_af(&u, svc_af, IPV6, c == cmd::DEL_DEST)?;
+            services.update(i, |s, trash| match c {
+                cmd::NEW_DEST => s.add_dest(net, &u, af, trash),
                 cmd::SET_DEST => s.edit_dest(&u, af),
-                _ => s.del_dest(&u, af),
-            }
+                _ => s.del_dest(&u, af, trash),
+            })
         }
         _ => Err(EINVAL),
     }
@@ -257,19 +259,19 @@ fn fill_dest(msg: &mut Msg, d: &Dest) -> Result {
         let s = &d.shared;
         m.put(dattr::ADDR, &s.addr)?;
         m.put_u16(dattr::PORT, s.port)?;
-        m.put_u32(dattr::FWD_METHOD, d.conn_flags & conn_flag::FWD_MASK)?;
+        m.put_u32(dattr::FWD_METHOD, d.conn_flags() & conn_flag::FWD_MASK)?;
         m.put_u32(dattr::WEIGHT, d.weight() as u32)?;
-        m.put(dattr::TUN_TYPE, &[d.tun_type as u8])?;
-        m.put_u16(dattr::TUN_PORT, d.tun_port)?;
-        m.put_u16(dattr::TUN_FLAGS, d.tun_flags)?;
+        m.put(dattr::TUN_TYPE, &[d.tun_type() as u8])?;
+        m.put_u16(dattr::TUN_PORT, d.tun_port())?;
+        m.put_u16(dattr::TUN_FLAGS, d.tun_flags())?;
         m.put_u32(dattr::U_THRESH, s.u_threshold.load(Relaxed))?;
         m.put_u32(dattr::L_THRESH, s.l_threshold.load(Relaxed))?;
         m.put_u32(dattr::ACTIVE_CONNS, d.activeconns() as u32)?;
         m.put_u32(dattr::INACT_CONNS, d.inactconns() as u32)?;
         m.put_u32(dattr::PERSIST_CONNS, d.persistconns() as u32)?;
         m.put_u16(dattr::ADDR_FAMILY, d.af())?;
-        fill_stats(m, dattr::STATS, &d.stats, false)?;
-        fill_stats(m, dattr::STATS64, &d.stats, true)
+        fill_stats(m, dattr::STATS, &d.stats.snapshot(), false)?;
+        fill_stats(m, dattr::STATS64, &d.stats.snapshot(), true)
     })
 }
 
@@ -296,8 +298,8 @@ fn fill_service(msg: &mut Msg, s: &Service) -> Result {
         m.put(attr::FLAGS, &flags)?;
         m.put_u32(attr::TIMEOUT, s.timeout)?;
         m.put_u32(attr::NETMASK, s.netmask)?;
-        fill_stats(m, attr::STATS, &s.stats, false)?;
-        fill_stats(m, attr::STATS64, &s.stats, true)
+        fill_stats(m, attr::STATS, &s.stats.snapshot(), false)?;
+        fill_stats(m, attr::STATS64, &s.stats.snapshot(), true)
     })
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `/proc/net/ip_vs`: the service table in the C IPVS's text format.
+//! `/proc/net/ip_vs`, `/proc/net/ip_vs_conn` and `/proc/net/ip_vs_conn_sync`:
+//! the service and connection tables in the C IPVS's text format.
 //!
 //! C: `ip_vs_info_seq_show()` in
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
@@ -8,9 +9,14 @@
 use super::ipvs_of;
 use crate::{
     conn,
-    ffi::{pernet::Net, procfs::Show, time::HZ},
+    ffi::{
+        pernet::Net,
+        procfs::Show,
+        time::{self, HZ},
+    },
     logic::{
         addr::Af,
+        conn_proc::{self, ConnLine, SyncLine},
         procfs::{DestLine, ServiceLine},
         version::Banner,
     },
@@ -53,7 +59,7 @@ impl Show for Services {
                     },
                     addr: &d.shared.addr,
                     port: d.shared.port,
-                    conn_flags: d.conn_flags,
+                    conn_flags: d.conn_flags(),
                     weight: d.weight(),
                     active: d.activeconns(),
                     inactive: d.inactconns(),
@@ -62,5 +68,74 @@ impl Show for Services {
             }
         }
         Ok(())
+    }
+}
+
+/// Writes `header`, then a line per connection of `net` made by `line`
+/// from its description and flags.
+///
+/// C: `ip_vs_conn_seq_show()` and `ip_vs_conn_sync_seq_show()` in
+/// [`net/netfilter/ipvs/ip_vs_conn.c`](srctree/net/netfilter/ipvs/ip_vs_conn.c)
+fn show_conns(
+    net: &Net,
+    out: &mut dyn fmt::Write,
+    header: &str,
+    line: fn(&mut dyn fmt::Write, &ConnLine<'_>, u32) -> fmt::Result,
+) -> Result {
+    let ipvs = ipvs_of(net)?;
+    out.write_str(header).map_err(|_| ENOMEM)?;
+    let now = time::jiffies();
+    // Writing only copies into the seq_file's buffer: no sleeping.
+    let st = ipvs.dp.state.lock();
+    for c in st.conns.iter() {
+        let left = if time::after(c.expires, now) {
+            c.expires.wrapping_sub(now)
+        } else {
+            0
+        };
+        let desc = ConnLine {
+            protocol: u16::from(c.protocol),
+            af: Af::Inet,
+            daf: Af::Inet,
+            caddr: &c.client.addr,
+            cport: c.client.port,
+            vaddr: &c.virt.addr,
+            vport: c.virt.port,
+            daddr: &c.real.addr,
+            dport: c.real.port,
+            state: c.state_name(),
+            expires: u32::try_from(left / u64::from(HZ)).unwrap_or(u32::MAX),
+            pe: None,
+        };
+        line(out, &desc, c.flags).map_err(|_| ENOMEM)?;
+    }
+    Ok(())
+}
+
+/// The contents of `/proc/net/ip_vs_conn`: one line per connection.
+pub(crate) struct Conns;
+
+impl Show for Conns {
+    fn show(net: &Net, out: &mut dyn fmt::Write) -> Result {
+        show_conns(net, out, conn_proc::HEADER, |out, c, _| write!(out, "{c}"))
+    }
+}
+
+/// The contents of `/proc/net/ip_vs_conn_sync`: the same with each
+/// connection's origin (local or the sync daemon).
+pub(crate) struct ConnsSync;
+
+impl Show for ConnsSync {
+    fn show(net: &Net, out: &mut dyn fmt::Write) -> Result {
+        show_conns(net, out, conn_proc::SYNC_HEADER, |out, c, flags| {
+            write!(
+                out,
+                "{}",
+                SyncLine {
+                    conn: c,
+                    conn_flags: flags,
+                }
+            )
+        })
     }
 }

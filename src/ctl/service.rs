@@ -7,27 +7,29 @@
 //! and `ip_vs_flush()` in
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 
-use super::dest::Dest;
+use super::{dest::Dest, trash::Trash};
 use crate::{
+    dataplane::{DataPlane, SvcView},
     ffi::{
         module::UseCount,
         pernet::Net,
         route,
-        sched::{Bound, SchedRef},
+        sched::{Bound, Members, SchedRef},
     },
     logic::{
         addr::{self, Af},
         dest::{self as dst, DestUser},
         errno::Errno,
         service::{self as svc, Config, Key, ServiceUser},
-        stats::Kstats,
     },
     sched::{
         self,
-        abi::{DestShared, ServiceInfo},
+        abi::{DestShared, ServiceInfo, DEST_F_AVAILABLE},
     },
+    stats::Counters,
 };
-use kernel::prelude::*;
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::{prelude::*, sync::Arc};
 
 /// One virtual service.
 pub(crate) struct Service {
@@ -39,12 +41,13 @@ pub(crate) struct Service {
     pub(crate) timeout: u32,
     /// Persistence netmask (`__be32` bits), or IPv6 prefix length.
     pub(crate) netmask: u32,
-    /// The scheduler, unless the service was added with `none`.
-    sched: Option<Bound>,
-    /// Counters; nothing counts until the data plane does.
-    pub(crate) stats: Kstats,
+    /// The scheduler, unless the service was added with `none`; shared
+    /// with the packet path's view of the service.
+    sched: Option<Arc<Bound>>,
+    /// Counters, shared with the destinations, which count into them.
+    pub(crate) stats: Arc<Counters>,
     /// The destinations, newest first (C links new ones at the head).
-    pub(crate) dests: KVec<KBox<Dest>>,
+    pub(crate) dests: KVec<Arc<Dest>>,
     /// Keeps the module loaded while the service exists.
     _use: UseCount,
 }
@@ -73,8 +76,27 @@ impl Service {
 
     /// Binds scheduler `s` to this service.
     fn bind(&mut self, s: SchedRef) -> Result {
-        self.sched = Some(self.with_info(|info| s.bind(info))??);
+        let bound = self.with_info(|info| s.bind(info))??;
+        self.sched = Some(Arc::new(bound, GFP_KERNEL)?);
         Ok(())
+    }
+
+    /// What the packet path is to see of this service now.
+    fn view(&self) -> Result<Arc<SvcView>> {
+        let mut dests = KVec::with_capacity(self.dests.len(), GFP_KERNEL)?;
+        for d in self.dests.iter() {
+            dests.push(d.clone(), GFP_KERNEL)?;
+        }
+        Ok(Arc::new(
+            SvcView {
+                key: self.key,
+                flags: self.flags,
+                sched: self.sched.clone(),
+                members: Members::new(self.key.af.raw(), self.flags, dests)?,
+                stats: self.stats.clone(),
+            },
+            GFP_KERNEL,
+        )?)
     }
 
     /// Where the destination `af`, `addr`, `port` is.
@@ -83,17 +105,29 @@ impl Service {
         self.dests.iter().position(|d| d.is(af, &addr, port))
     }
 
-    /// Adds a destination (`ip_vs_add_dest()`).
-    pub(crate) fn add_dest(&mut self, net: &Net, u: &DestUser, af: Af) -> Result {
+    /// Adds a destination (`ip_vs_add_dest()`): the one in the trash, if
+    /// this service deleted it, or a new one.
+    pub(crate) fn add_dest(
+        &mut self,
+        net: &Net,
+        u: &DestUser,
+        af: Af,
+        trash: &mut Trash,
+    ) -> Result {
         dst::check_add_edit(u)?;
         if self.find_dest(af, &u.addr, u.port).is_some() {
             return Err(EEXIST);
         }
-        // `ip_vs_new_dest()`: only addresses that can be routed to.
-        if !route::can_be_dest(net, af, &u.addr) {
-            return Err(EINVAL);
-        }
-        let d = Dest::new(u, af)?;
+        let stored = addr::copy(af, &u.addr);
+        let d = match trash.get(&self.key, &self.stats, af, &stored, u.port) {
+            Some(d) => {
+                d.update(u, true);
+                d
+            }
+            // `ip_vs_new_dest()`: only addresses that can be routed to.
+            None if !route::can_be_dest(net, af, &u.addr) => return Err(EINVAL),
+            None => Dest::new(u, af, self.stats.clone())?,
+        };
         self.dests.reserve(1, GFP_KERNEL)?;
         self.dests
             .insert_within_capacity(0, d)
@@ -109,15 +143,19 @@ impl Service {
         self.notify(|b, info, d| b.upd_dest(info, d), i)
     }
 
-    /// Deletes a destination (`ip_vs_del_dest()`).
-    pub(crate) fn del_dest(&mut self, u: &DestUser, af: Af) -> Result {
+    /// Deletes a destination (`ip_vs_del_dest()`) into the trash.
+    pub(crate) fn del_dest(&mut self, u: &DestUser, af: Af, trash: &mut Trash) -> Result {
         let i = self.find_dest(af, &u.addr, u.port).ok_or(ENOENT)?;
         let d = self.dests.remove(i)?;
+        // Its connections, if any, are no longer served.
+        d.shared.flags.fetch_and(!DEST_F_AVAILABLE, Relaxed);
         // The scheduler hears of it once it is out of the list.
-        if let Some(b) = &self.sched {
-            self.with_info(|info| b.del_dest(info, &d.shared))??;
-        }
-        Ok(())
+        let told = match &self.sched {
+            Some(b) => self.with_info(|info| b.del_dest(info, &d.shared)),
+            None => Ok(Ok(())),
+        };
+        trash.put(&self.key, d);
+        told?
     }
 
     /// Tells the scheduler about the destination at `i` through `f`.
@@ -169,17 +207,31 @@ fn lookup_pe(cfg: &Config) -> Result {
     }
 }
 
-/// The services of a namespace, in the order they were added.
+/// The services of a namespace, in the order they were added, and the
+/// packet path they are published to.
 pub(crate) struct Table {
     services: KVec<KBox<Service>>,
+    /// Destinations deleted, alone or with their service.
+    trash: Trash,
+    dp: Arc<DataPlane>,
 }
 
 impl Table {
-    /// An empty table.
-    pub(crate) const fn new() -> Self {
+    /// An empty table publishing to `dp`.
+    pub(crate) const fn new(dp: Arc<DataPlane>) -> Self {
         Table {
             services: KVec::new(),
+            trash: Trash::new(),
+            dp,
         }
+    }
+
+    /// Shows the packet path the service at `i` as it is now.
+    fn publish(&self, i: usize) -> Result {
+        let view = self.services.get(i).ok_or(ESRCH)?.view()?;
+        // The old view goes here, outside the data plane's lock.
+        drop(self.dp.publish(view)?);
+        Ok(())
     }
 
     /// How many services of `af` there are.
@@ -214,7 +266,7 @@ impl Table {
                 timeout: u.config.timeout,
                 netmask: u.config.netmask,
                 sched: None,
-                stats: Kstats::default(),
+                stats: Arc::new(Counters::default(), GFP_KERNEL)?,
                 dests: KVec::new(),
                 _use: use_count,
             },
@@ -223,7 +275,12 @@ impl Table {
         if let Some(s) = sched {
             service.bind(s)?;
         }
+        let view = service.view()?;
         self.services.push(service, GFP_KERNEL)?;
+        if let Err(e) = self.dp.publish(view) {
+            self.services.pop();
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -240,13 +297,16 @@ impl Table {
             _ => false,
         };
         if !same {
-            let old = service.sched.take().map(Bound::unbind);
+            // The packet path may use the old binding until the new view is
+            // published; it is done when the last user lets go.
+            let old = service.sched.take().map(|b| b.sched_ref());
             if let Some(new) = new {
                 if let Err(e) = service.bind(new) {
                     // Put the old scheduler back, as C tries to.
                     if let Some(old) = old {
                         let _ = service.bind(old);
                     }
+                    self.publish(i)?;
                     return Err(e);
                 }
             }
@@ -254,7 +314,7 @@ impl Table {
         service.flags = svc::flags_on_edit(cfg.flags);
         service.timeout = cfg.timeout;
         service.netmask = cfg.netmask;
-        Ok(())
+        self.publish(i)
     }
 
     /// Deletes a service (`ip_vs_del_service()`).
@@ -262,22 +322,43 @@ impl Table {
         if i >= self.services.len() {
             return Err(ESRCH);
         }
-        self.services.remove(i)?;
+        let service = self.services.remove(i)?;
+        drop(self.dp.withdraw(&service.key));
+        self.discard(service);
         Ok(())
     }
 
-    /// The `i`-th service, to change.
-    pub(crate) fn get_mut(&mut self, i: usize) -> Option<&mut Service> {
-        self.services.get_mut(i).map(|s| &mut **s)
+    /// The end of a deleted service (`__ip_vs_del_service()`): its
+    /// destinations go to the trash; their connections are no longer
+    /// served.
+    fn discard(&mut self, mut service: KBox<Service>) {
+        for d in core::mem::take(&mut service.dests) {
+            d.shared.flags.fetch_and(!DEST_F_AVAILABLE, Relaxed);
+            self.trash.put(&service.key, d);
+        }
+    }
+
+    /// Runs `f` on the `i`-th service to change it, then shows the packet
+    /// path the result (whether or not `f` succeeded: it may have changed
+    /// something before failing).
+    pub(crate) fn update(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut Service, &mut Trash) -> Result,
+    ) -> Result {
+        let service = self.services.get_mut(i).ok_or(ESRCH)?;
+        let r = f(service, &mut self.trash);
+        self.publish(i)?;
+        r
     }
 
     /// Zeroes a service's counters and its destinations'
     /// (`ip_vs_zero_service()`).
     pub(crate) fn zero(&mut self, i: usize) -> Result {
-        let service = self.services.get_mut(i).ok_or(ESRCH)?;
-        service.stats = Kstats::default();
-        for d in service.dests.iter_mut() {
-            d.stats = Kstats::default();
+        let service = self.services.get(i).ok_or(ESRCH)?;
+        service.stats.zero();
+        for d in service.dests.iter() {
+            d.stats.zero();
         }
         Ok(())
     }
@@ -292,7 +373,10 @@ impl Table {
 
     /// Deletes every service (`ip_vs_flush()`).
     pub(crate) fn flush(&mut self) {
-        self.services.clear();
+        drop(self.dp.withdraw_all());
+        while let Some(service) = self.services.pop() {
+            self.discard(service);
+        }
     }
 }
 

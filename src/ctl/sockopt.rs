@@ -64,7 +64,7 @@ fn copy_service(b: &mut [u8; so::SERVICE_ENTRY_LEN], s: &Service) {
             timeout: so::reported_timeout(s.timeout, HZ),
             netmask: s.netmask,
             num_dests: u32::try_from(s.dests.len()).unwrap_or(u32::MAX),
-            stats: s.stats,
+            stats: s.stats.snapshot(),
         },
     );
 }
@@ -75,14 +75,14 @@ fn dest_entry(d: &Dest) -> [u8; so::DEST_ENTRY_LEN] {
     so::encode_dest(&so::DestEntry {
         addr: addr::ip(&s.addr),
         port: s.port,
-        conn_flags: d.conn_flags,
+        conn_flags: d.conn_flags(),
         weight: d.weight(),
         u_threshold: s.u_threshold.load(Relaxed),
         l_threshold: s.l_threshold.load(Relaxed),
         activeconns: d.activeconns(),
         inactconns: d.inactconns(),
         persistconns: d.persistconns(),
-        stats: d.stats,
+        stats: d.stats.snapshot(),
     })
 }
 
@@ -169,7 +169,10 @@ impl Handler for Sockopt {
             }
             SetCmd::Timeout => {
                 let r = so::decode_timeouts(arg);
-                Ok(ipvs.timeouts.lock().apply(&r, HZ)?)
+                let mut timeouts = ipvs.timeouts.lock();
+                timeouts.apply(&r, HZ)?;
+                ipvs.dp.set_timeouts(&timeouts);
+                Ok(())
             }
             // The commands C names but does not serve.
             _ if arg.is_empty() => Err(EINVAL),
@@ -217,14 +220,13 @@ fn set_service(services: &mut Table, net: &Net, cmd: SetCmd, arg: &[u8]) -> Resu
         (SetCmd::AddDest | SetCmd::EditDest | SetCmd::DelDest, Some(i)) => {
             let (_, raw) = dst::split_svcdest(arg).ok_or(EINVAL)?;
             let d = dst::from_sockopt(raw);
-            let s = services.get_mut(i).ok_or(ESRCH)?;
             // The old interface only knows IPv4: the service found is, and
             // so is the destination.
-            match cmd {
-                SetCmd::AddDest => s.add_dest(net, &d, Af::Inet),
+            services.update(i, |s, trash| match cmd {
+                SetCmd::AddDest => s.add_dest(net, &d, Af::Inet, trash),
                 SetCmd::EditDest => s.edit_dest(&d, Af::Inet),
-                _ => s.del_dest(&d, Af::Inet),
-            }
+                _ => s.del_dest(&d, Af::Inet, trash),
+            })
         }
         _ => Err(EINVAL),
     }

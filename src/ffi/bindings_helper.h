@@ -14,6 +14,9 @@
 #include <linux/inetdevice.h>
 #include <net/genetlink.h>
 #include <net/route.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/if_packet.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include "helpers.h"

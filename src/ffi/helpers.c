@@ -3,6 +3,15 @@
  * C shims for the Rust IPVS core; the contracts are in helpers.h.
  */
 #include <linux/capability.h>
+#include <net/gso.h>
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/timer.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+#include <linux/netfilter.h>
 #include <linux/kmod.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -189,4 +198,151 @@ bool ipvs_rs_dev_name_exists(struct net *net, const char *name)
 	found = dev_get_by_name_rcu(net, name) != NULL;
 	rcu_read_unlock();
 	return found;
+}
+
+int ipvs_rs_skb_network_offset(const struct sk_buff *skb)
+{
+	return skb_network_offset(skb);
+}
+
+u32 ipvs_rs_skb_mark(const struct sk_buff *skb)
+{
+	return skb->mark;
+}
+
+u8 ipvs_rs_skb_pkt_type(const struct sk_buff *skb)
+{
+	return skb->pkt_type;
+}
+
+bool ipvs_rs_skb_ipvs_property(const struct sk_buff *skb)
+{
+	return skb->ipvs_property;
+}
+
+void ipvs_rs_skb_set_ipvs_property(struct sk_buff *skb)
+{
+	skb->ipvs_property = 1;
+}
+
+bool ipvs_rs_skb_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu)
+		return false;
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
+		return false;
+	return true;
+}
+
+int ipvs_rs_csum_replace4(struct sk_buff *skb, unsigned int check_off,
+			  __be32 from, __be32 to, bool pseudohdr)
+{
+	if (check_off + 2 > skb_headlen(skb))
+		return -EINVAL;
+	inet_proto_csum_replace4((__sum16 *)(skb->data + check_off), skb,
+				 from, to, pseudohdr);
+	return 0;
+}
+
+int ipvs_rs_csum_replace2(struct sk_buff *skb, unsigned int check_off,
+			  __be16 from, __be16 to, bool pseudohdr)
+{
+	if (check_off + 2 > skb_headlen(skb))
+		return -EINVAL;
+	inet_proto_csum_replace2((__sum16 *)(skb->data + check_off), skb,
+				 from, to, pseudohdr);
+	return 0;
+}
+
+void ipvs_rs_ip_send_check(struct sk_buff *skb)
+{
+	ip_send_check(ip_hdr(skb));
+}
+
+struct rtable *ipvs_rs_route_output4(struct net *net, __be32 daddr,
+				     bool known_nh, __be32 *saddr)
+{
+	struct flowi4 fl4 = {
+		.daddr = daddr,
+		.flowi4_flags = known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
+	};
+	struct rtable *rt = ip_route_output_key(net, &fl4);
+
+	if (IS_ERR(rt))
+		return NULL;
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+bool ipvs_rs_rt_is_local(const struct rtable *rt)
+{
+	return rt->rt_flags & RTCF_LOCAL;
+}
+
+unsigned int ipvs_rs_rt_mtu(const struct rtable *rt)
+{
+	return dst_mtu(&rt->dst);
+}
+
+void ipvs_rs_rt_put(struct rtable *rt)
+{
+	ip_rt_put(rt);
+}
+
+void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
+{
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+}
+
+void ipvs_rs_send(struct net *net, struct sk_buff *skb)
+{
+	skb->ipvs_property = 1;
+	skb_forward_csum(skb);
+	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
+		skb_dst(skb)->dev, dst_output);
+}
+
+void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info)
+{
+	icmp_send(skb, type, code, htonl(info));
+}
+
+int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt)
+{
+	struct net_device *dev = rt->dst.dev;
+	unsigned int room = LL_RESERVED_SPACE(dev) + sizeof(struct iphdr);
+	int err;
+
+	err = skb_cow_head(skb, room);
+	if (err)
+		return err;
+	err = iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4);
+	if (err)
+		return err;
+	skb_push(skb, sizeof(struct iphdr));
+	skb_reset_network_header(skb);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	return 0;
+}
+
+void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb)
+{
+	ip_select_ident(net, skb, NULL);
+}
+
+void ipvs_rs_timer_setup(struct timer_list *timer,
+			 void (*fn)(struct timer_list *))
+{
+	timer_setup(timer, fn, 0);
+}
+
+void ipvs_rs_timer_arm(struct timer_list *timer, unsigned long delay)
+{
+	mod_timer(timer, jiffies + delay);
+}
+
+void ipvs_rs_timer_shutdown(struct timer_list *timer)
+{
+	timer_shutdown_sync(timer);
 }

@@ -126,4 +126,91 @@ int ipvs_rs_copy_from_sockptr(void *dst, sockptr_t src, size_t size);
  */
 bool ipvs_rs_dev_name_exists(struct net *net, const char *name);
 
+/* Packet path (src/ffi/skb.rs, src/ffi/route.rs, src/ffi/timer.rs). */
+struct rtable;
+struct timer_list;
+
+/* skb_network_offset(skb), skb->mark, skb->pkt_type. */
+int ipvs_rs_skb_network_offset(const struct sk_buff *skb);
+u32 ipvs_rs_skb_mark(const struct sk_buff *skb);
+u8 ipvs_rs_skb_pkt_type(const struct sk_buff *skb);
+
+/* skb->ipvs_property: set on packets IPVS already handled. */
+bool ipvs_rs_skb_ipvs_property(const struct sk_buff *skb);
+void ipvs_rs_skb_set_ipvs_property(struct sk_buff *skb);
+
+/*
+ * ip_vs_exceeds_mtu(): whether the packet is longer than mtu, unless it is
+ * GSO and its segments fit (skb_gso_validate_network_len()).
+ */
+bool ipvs_rs_skb_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu);
+
+/*
+ * inet_proto_csum_replace4/2(sum, skb, from, to, pseudohdr) on the 16-bit
+ * checksum at offset check_off from skb->data, which the caller made
+ * writable (skb_ensure_writable(skb, check_off + 2)). -EINVAL when
+ * check_off + 2 is beyond the linear data.
+ */
+int ipvs_rs_csum_replace4(struct sk_buff *skb, unsigned int check_off,
+			  __be32 from, __be32 to, bool pseudohdr);
+int ipvs_rs_csum_replace2(struct sk_buff *skb, unsigned int check_off,
+			  __be16 from, __be16 to, bool pseudohdr);
+
+/*
+ * ip_send_check(ip_hdr(skb)): recomputes the IPv4 header checksum; the
+ * caller made the header writable.
+ */
+void ipvs_rs_ip_send_check(struct sk_buff *skb);
+
+/*
+ * ip_route_output_key() to daddr, with FLOWI_FLAG_KNOWN_NH when known_nh
+ * (the packet's own destination is not the next hop: direct routing).
+ * Stores the source address chosen in *saddr. NULL without a route.
+ */
+struct rtable *ipvs_rs_route_output4(struct net *net, __be32 daddr,
+				     bool known_nh, __be32 *saddr);
+/* rt->rt_flags & RTCF_LOCAL: the route delivers to this host. */
+bool ipvs_rs_rt_is_local(const struct rtable *rt);
+/* dst_mtu(&rt->dst). */
+unsigned int ipvs_rs_rt_mtu(const struct rtable *rt);
+/* ip_rt_put(rt). */
+void ipvs_rs_rt_put(struct rtable *rt);
+
+/*
+ * skb_dst_drop(skb) and skb_dst_set(skb, &rt->dst): the packet leaves by
+ * rt, whose reference it takes over.
+ */
+void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt);
+
+/*
+ * Sends a packet IPVS has rewritten and routed (ip_vs_send_or_cont() for
+ * a non-local destination): marks it ipvs_property, skb_forward_csum(), and
+ * passes it to the LOCAL_OUT hooks and dst_output(). Consumes skb.
+ */
+void ipvs_rs_send(struct net *net, struct sk_buff *skb);
+
+/* icmp_send(skb, type, code, htonl(info)): tells the sender. */
+void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info);
+
+/*
+ * Makes room for an outer IPv4 header (skb_cow_head() with the device's
+ * headroom needs, iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4)), pushes
+ * it and resets the network header to it, clearing IPCB(skb). The caller
+ * writes the header. 0 or a negative errno (skb unchanged but for
+ * headroom and offload state).
+ */
+int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt);
+
+/* ip_select_ident(net, skb, NULL) for the header at ip_hdr(skb). */
+void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb);
+
+/*
+ * A timer calling fn(timer) in softirq context: timer_setup(timer, fn, 0).
+ * mod_timer(timer, jiffies + delay). timer_shutdown_sync(timer).
+ */
+void ipvs_rs_timer_setup(struct timer_list *timer,
+			 void (*fn)(struct timer_list *));
+void ipvs_rs_timer_arm(struct timer_list *timer, unsigned long delay);
+void ipvs_rs_timer_shutdown(struct timer_list *timer);
+
 #endif /* IPVS_RS_HELPERS_H */

@@ -15,6 +15,8 @@ pub(crate) mod pernet;
 pub(crate) mod procfs;
 pub(crate) mod route;
 pub(crate) mod sched;
+pub(crate) mod skb;
 pub(crate) mod sockopt;
 pub(crate) mod sysctl;
 pub(crate) mod time;
+pub(crate) mod timer;

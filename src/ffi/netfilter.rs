@@ -4,8 +4,12 @@
 //!
 //! C header: [`include/linux/netfilter.h`](srctree/include/linux/netfilter.h)
 
-use super::{bindings, pernet::Net};
-use kernel::{error::to_result, ffi::c_uint, prelude::*};
+use super::{bindings, pernet::Net, skb::Skb};
+use kernel::{
+    error::to_result,
+    ffi::{c_uint, c_void},
+    prelude::*,
+};
 
 /// The address family a hook sees.
 #[derive(Clone, Copy)]
@@ -22,11 +26,27 @@ pub(crate) enum HookPoint {
     LocalOut,
 }
 
-/// One hook: where it runs and its priority among the others there.
+/// What a hook decides about a packet.
+pub(crate) enum Verdict {
+    /// Let it go on its way.
+    Accept,
+    /// Free it.
+    Drop,
+    /// IPVS sent it on itself ([`Skb::send`]).
+    Stolen,
+}
+
+/// The work of a hook: looks at, maybe changes or sends, one packet of the
+/// namespace.
+pub(crate) type Handler = fn(Net, Skb<'_>) -> Verdict;
+
+/// One hook: where it runs, its priority among the others there, and what
+/// it does.
 pub(crate) struct Hook {
     pub(crate) family: Family,
     pub(crate) point: HookPoint,
     pub(crate) priority: i32,
+    pub(crate) handler: Handler,
 }
 
 /// Hooks registered in one namespace; dropping unregisters them.
@@ -46,13 +66,13 @@ unsafe impl Send for Hooks {}
 unsafe impl Sync for Hooks {}
 
 impl Hooks {
-    /// Registers `hooks` in `net`. Until the data plane exists every hook
-    /// lets every packet pass.
+    /// Registers `hooks` in `net`.
     pub(crate) fn register(net: Net, hooks: &[Hook]) -> Result<Hooks> {
         let mut ops = KVec::with_capacity(hooks.len(), GFP_KERNEL)?;
         for h in hooks {
             let op = bindings::nf_hook_ops {
-                hook: Some(accept),
+                hook: Some(run),
+                priv_: (h.handler as *const ()).cast_mut().cast::<c_void>(),
                 pf: match h.family {
                     Family::Ipv4 => bindings::NFPROTO_IPV4,
                     Family::Ipv6 => bindings::NFPROTO_IPV6,
@@ -86,15 +106,29 @@ impl Drop for Hooks {
     }
 }
 
-/// The hook function until the data plane exists: lets everything pass.
+/// The hook function: runs the hook's [`Handler`] (its `priv`).
 ///
 /// # Safety
 ///
-/// Called by the netfilter core; reads none of its arguments.
-unsafe extern "C" fn accept(
-    _priv: *mut kernel::ffi::c_void,
-    _skb: *mut bindings::sk_buff,
-    _state: *const bindings::nf_hook_state,
+/// Called by the netfilter core with the `priv` of ops registered above, a
+/// packet the hook owns and the hook state naming a live namespace.
+unsafe extern "C" fn run(
+    priv_: *mut c_void,
+    skb: *mut bindings::sk_buff,
+    state: *const bindings::nf_hook_state,
 ) -> c_uint {
-    bindings::NF_ACCEPT
+    // SAFETY: `priv` was made from a `Handler` in `register`.
+    let handler = unsafe { core::mem::transmute::<*mut c_void, Handler>(priv_) };
+    // SAFETY: The core passes a valid state for the call.
+    let net = unsafe { Net::from_raw((*state).net) };
+    // SAFETY: The packet belongs to this hook call until it returns.
+    let skb = unsafe { Skb::from_raw(skb) };
+    let (Some(net), Some(skb)) = (net, skb) else {
+        return bindings::NF_ACCEPT;
+    };
+    match handler(net, skb) {
+        Verdict::Accept => bindings::NF_ACCEPT,
+        Verdict::Drop => bindings::NF_DROP,
+        Verdict::Stolen => bindings::NF_STOLEN,
+    }
 }

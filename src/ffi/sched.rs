@@ -6,16 +6,17 @@
 use super::{bindings, module::UseCount};
 use crate::sched::{
     self,
-    abi::{DestShared, SchedulerOps, ServiceInfo},
+    abi::{DestShared, PacketInfo, SchedulerOps, ServiceInfo},
 };
 
 /// The type of the `*_dest` hooks of a scheduler.
 type DestHook = unsafe extern "C" fn(*mut c_void, *const ServiceInfo, *const DestShared) -> c_int;
-use core::{mem::ManuallyDrop, ptr::NonNull};
+use core::ptr::NonNull;
 use kernel::{
     error::{from_result, to_result},
     ffi::{c_int, c_void},
     prelude::*,
+    sync::Arc,
 };
 
 /// A registered scheduler's table.
@@ -181,15 +182,34 @@ impl Bound {
         }
     }
 
-    /// Unbinds the scheduler (its `done_service` runs) but keeps its module
-    /// pinned, so it can be bound again.
-    pub(crate) fn unbind(self) -> SchedRef {
-        let this = ManuallyDrop::new(self);
-        // SAFETY: `data` came from this scheduler's `init_service` (type
-        // invariant); `this` is never dropped, so it is freed only here.
-        unsafe { (this.sched.ops().done_service)(this.data) };
-        // SAFETY: `this` is never dropped, so `sched` is moved out once.
-        unsafe { core::ptr::read(&this.sched) }
+    /// Another reference to the scheduler's module, to bind it again.
+    pub(crate) fn sched_ref(&self) -> SchedRef {
+        // SAFETY: Our own reference pins the module (type invariant of
+        // `SchedRef`), so taking another one cannot fail.
+        unsafe { bindings::__module_get(self.sched.ops().module.cast()) };
+        // INVARIANT: The module reference was taken just above.
+        SchedRef {
+            ops: self.sched.ops,
+        }
+    }
+
+    /// Picks a destination among `m` for a new connection of `pkt`;
+    /// `None` when the scheduler finds none (it logged why).
+    pub(crate) fn schedule<'a, D: AsRef<DestShared>>(
+        &self,
+        m: &'a Members<D>,
+        pkt: &PacketInfo,
+    ) -> Option<&'a Arc<D>> {
+        let info = m.info();
+        // SAFETY: The callback belongs to the pinned module; `data` is this
+        // binding's state (type invariant); `info` and `pkt` are valid for
+        // the call (`Members` keeps the destinations alive).
+        let d = unsafe { (self.sched.ops().schedule)(self.data, &info, pkt) };
+        // The scheduler answers with one of the pointers it was shown.
+        m.ptrs
+            .iter()
+            .position(|&p| p == d)
+            .and_then(|i| m.dests.get(i))
     }
 }
 
@@ -198,6 +218,56 @@ impl Drop for Bound {
         // SAFETY: `data` came from this scheduler's `init_service` (type
         // invariant) and is not used again.
         unsafe { (self.sched.ops().done_service)(self.data) };
+    }
+}
+
+/// The destinations of a service, as the packet path shows them to its
+/// scheduler: kept alive, with the pointers the C ABI wants.
+///
+/// # Invariants
+///
+/// `ptrs[i]` points at the `DestShared` of `dests[i]`, which `dests` keeps
+/// alive; neither changes after construction.
+pub(crate) struct Members<D> {
+    dests: KVec<Arc<D>>,
+    ptrs: KVec<*const DestShared>,
+    af: u16,
+    flags: u32,
+}
+
+// SAFETY: The pointers are into `dests`, which are shared (`Arc`) and only
+// read through them.
+unsafe impl<D: Send + Sync> Send for Members<D> {}
+// SAFETY: See `Send`.
+unsafe impl<D: Send + Sync> Sync for Members<D> {}
+
+impl<D: AsRef<DestShared>> Members<D> {
+    /// The destinations `dests` of a service of family `af` and flags
+    /// `flags`, in the order the scheduler should see them.
+    pub(crate) fn new(af: u16, flags: u32, dests: KVec<Arc<D>>) -> Result<Self> {
+        let mut ptrs = KVec::with_capacity(dests.len(), GFP_KERNEL)?;
+        for d in dests.iter() {
+            ptrs.push(
+                core::ptr::from_ref(AsRef::<DestShared>::as_ref(&**d)),
+                GFP_KERNEL,
+            )?;
+        }
+        // INVARIANT: Built from `dests` just above.
+        Ok(Members {
+            dests,
+            ptrs,
+            af,
+            flags,
+        })
+    }
+
+    fn info(&self) -> ServiceInfo {
+        ServiceInfo {
+            af: self.af,
+            flags: self.flags,
+            dests: self.ptrs.as_ptr(),
+            n_dests: self.ptrs.len(),
+        }
     }
 }
 

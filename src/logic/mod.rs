@@ -8,6 +8,7 @@
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod addr;
+pub(crate) mod conn_proc;
 pub(crate) mod conn_tab;
 #[cfg_attr(not(test), allow(dead_code))] // Until issue 3's sockopt commands use all of it.
 pub(crate) mod dest;
@@ -19,6 +20,7 @@ pub(crate) mod genl;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod nla;
+pub(crate) mod packet;
 pub(crate) mod procfs;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
@@ -26,5 +28,7 @@ pub(crate) mod service;
 pub(crate) mod sockopt;
 pub(crate) mod stats;
 pub(crate) mod sysctl;
+pub(crate) mod tcp_state;
 pub(crate) mod timeouts;
+pub(crate) mod udp_state;
 pub(crate) mod version;

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Connection entries and the table that finds them from either side:
+//! requests by client and virtual address, replies by real server and
+//! client address. Both hash on the client's side, so one bucket holds
+//! both directions of a connection.
+//!
+//! C: [`net/netfilter/ipvs/ip_vs_conn.c`](srctree/net/netfilter/ipvs/ip_vs_conn.c)
+
+use crate::{
+    ctl::dest::Dest,
+    ffi::time,
+    logic::{
+        dest::conn_flag,
+        tcp_state::{self, Direction, TcpFlags, TcpState},
+        udp_state::UdpState,
+    },
+    sched::abi::DEST_F_OVERLOAD,
+};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::{alloc::KVVec, prelude::*, sync::Arc};
+
+/// One side of a connection: address (`union nf_inet_addr` layout) and
+/// port (`__be16` bits).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    pub(crate) addr: [u8; 16],
+    pub(crate) port: u16,
+}
+
+/// A connection.
+pub(crate) struct Conn {
+    /// Transport protocol.
+    pub(crate) protocol: u8,
+    /// The client.
+    pub(crate) client: Endpoint,
+    /// The virtual service's side the client talks to.
+    pub(crate) virt: Endpoint,
+    /// The real server.
+    pub(crate) real: Endpoint,
+    /// `IP_VS_CONN_F_*`: forwarding method, `INACTIVE`, `NOOUTPUT`...
+    pub(crate) flags: u32,
+    /// Protocol state (`IP_VS_TCP_S_*`; 0 for UDP).
+    pub(crate) state: TcpState,
+    /// How long the connection lives after its last packet, in jiffies.
+    pub(crate) timeout: u64,
+    /// When it expires (jiffies).
+    pub(crate) expires: u64,
+    /// Where it goes; its counters count this connection.
+    pub(crate) dest: Arc<Dest>,
+}
+
+impl Conn {
+    /// A connection to `dest` with the flags the destination gives its
+    /// connections, counted in the destination's connection counters
+    /// (`ip_vs_conn_new()` and `ip_vs_bind_dest()`).
+    pub(crate) fn new(
+        protocol: u8,
+        client: Endpoint,
+        virt: Endpoint,
+        dest: Arc<Dest>,
+        flags: u32,
+    ) -> Conn {
+        let mut dflags = dest.conn_flags();
+        if protocol != crate::logic::packet::UDP {
+            dflags &= !conn_flag::ONE_PACKET;
+        }
+        let real = Endpoint {
+            addr: dest.shared.addr,
+            port: if dest.shared.port != 0 {
+                dest.shared.port
+            } else {
+                virt.port
+            },
+        };
+        let flags = flags | dflags;
+        bind(&dest, flags);
+        Conn {
+            protocol,
+            client,
+            virt,
+            real,
+            flags,
+            state: TcpState::None,
+            // C's first timeout: 3 s until the protocol sets its own.
+            timeout: 3 * u64::from(time::HZ),
+            expires: 0,
+            dest,
+        }
+    }
+
+    /// The forwarding method (`IP_VS_CONN_F_FWD_MASK`).
+    pub(crate) fn fwd(&self) -> u32 {
+        self.flags & conn_flag::FWD_MASK
+    }
+
+    /// Moves a TCP connection on for a packet with `flags` going `dir`
+    /// (`set_tcp_state()`), with the destination's active count following
+    /// and the state's timeout from `timeouts`.
+    pub(crate) fn tcp_packet(
+        &mut self,
+        dir: Direction,
+        flags: TcpFlags,
+        secure: bool,
+        timeouts: &[u32],
+    ) {
+        let no_output = self.flags & conn_flag::NOOUTPUT != 0;
+        let dir = dir.resolve(no_output);
+        if no_output && dir == Direction::Output {
+            self.flags &= !conn_flag::NOOUTPUT;
+        }
+        let new = tcp_state::next(self.state, dir, flags, secure);
+        if new != self.state {
+            let inactive = self.flags & conn_flag::INACTIVE != 0;
+            let s = &self.dest.shared;
+            if !inactive && !new.is_active() {
+                s.activeconns.fetch_sub(1, Relaxed);
+                self.flags |= conn_flag::INACTIVE;
+            } else if inactive && new.is_active() {
+                s.activeconns.fetch_add(1, Relaxed);
+                self.flags &= !conn_flag::INACTIVE;
+            }
+        }
+        self.state = new;
+        let secs = timeouts.get(new as usize).copied().unwrap_or(0);
+        self.timeout = u64::from(secs) * u64::from(time::HZ);
+    }
+
+    /// A UDP packet: the single state's timeout.
+    pub(crate) fn udp_packet(&mut self, timeout_secs: u32) {
+        self.timeout = u64::from(timeout_secs) * u64::from(time::HZ);
+    }
+
+    /// The protocol state's name, as `/proc/net/ip_vs_conn` shows it.
+    pub(crate) fn state_name(&self) -> &'static str {
+        if self.protocol == crate::logic::packet::UDP {
+            UdpState::Normal.name()
+        } else {
+            self.state.name()
+        }
+    }
+
+    /// The connection saw a packet now: it lives `timeout` longer.
+    pub(crate) fn touch(&mut self, now: u64) {
+        self.expires = now.wrapping_add(self.timeout);
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        unbind(&self.dest, self.flags);
+    }
+}
+
+/// `ip_vs_bind_dest()`'s counting: active unless `INACTIVE`, and one more
+/// connection, which may put the destination over its upper threshold.
+fn bind(dest: &Dest, flags: u32) {
+    let s = &dest.shared;
+    if flags & conn_flag::INACTIVE == 0 {
+        s.activeconns.fetch_add(1, Relaxed);
+    }
+    let total = s.totalconns.fetch_add(1, Relaxed) + 1;
+    let upper = s.u_threshold.load(Relaxed);
+    if upper != 0 && u32::try_from(total).is_ok_and(|t| t >= upper) {
+        s.flags.fetch_or(DEST_F_OVERLOAD, Relaxed);
+    }
+}
+
+/// `ip_vs_unbind_dest()`'s counting: the destination leaves overload
+/// once at or under its lower threshold (three quarters of the upper one
+/// when unset).
+fn unbind(dest: &Dest, flags: u32) {
+    let s = &dest.shared;
+    if flags & conn_flag::INACTIVE == 0 {
+        s.activeconns.fetch_sub(1, Relaxed);
+    }
+    let total = s.totalconns.fetch_sub(1, Relaxed) - 1;
+    let upper = s.u_threshold.load(Relaxed);
+    let lower = match s.l_threshold.load(Relaxed) {
+        0 => upper / 4 * 3,
+        l => l,
+    };
+    if upper != 0 && u32::try_from(total).is_ok_and(|t| t <= lower) {
+        s.flags.fetch_and(!DEST_F_OVERLOAD, Relaxed);
+    }
+}
+
+/// The connection table of one namespace.
+pub(crate) struct Table {
+    buckets: KVVec<KVec<Conn>>,
+}
+
+impl Table {
+    /// An empty table of `size` buckets (a power of two).
+    pub(crate) fn new(size: usize) -> Result<Table> {
+        let mut buckets = KVVec::with_capacity(size, GFP_KERNEL)?;
+        for _ in 0..size {
+            buckets.push(KVec::new(), GFP_KERNEL)?;
+        }
+        Ok(Table { buckets })
+    }
+
+    /// The bucket of a connection of `protocol` with the client `c`.
+    fn bucket(&self, protocol: u8, c: &Endpoint) -> usize {
+        let mut h: u32 = u32::from(protocol).wrapping_mul(0x9e37_79b9);
+        for w in c.addr.chunks_exact(4) {
+            h = (h ^ u32::from_ne_bytes([w[0], w[1], w[2], w[3]])).wrapping_mul(0x85eb_ca6b);
+        }
+        h = (h ^ u32::from(c.port)).wrapping_mul(0xc2b2_ae35);
+        h ^= h >> 16;
+        (h as usize) & (self.buckets.len() - 1)
+    }
+
+    /// The connection a request from `client` to `virt` belongs to
+    /// (`ip_vs_conn_in_get()`).
+    pub(crate) fn find_in(
+        &mut self,
+        protocol: u8,
+        client: &Endpoint,
+        virt: &Endpoint,
+    ) -> Option<&mut Conn> {
+        let b = self.bucket(protocol, client);
+        self.buckets[b]
+            .iter_mut()
+            .find(|c| c.protocol == protocol && c.client == *client && c.virt == *virt)
+    }
+
+    /// The connection a reply from `real` to `client` belongs to
+    /// (`ip_vs_conn_out_get()`).
+    pub(crate) fn find_out(
+        &mut self,
+        protocol: u8,
+        real: &Endpoint,
+        client: &Endpoint,
+    ) -> Option<&mut Conn> {
+        let b = self.bucket(protocol, client);
+        self.buckets[b]
+            .iter_mut()
+            .find(|c| c.protocol == protocol && c.client == *client && c.real == *real)
+    }
+
+    /// Adds a connection; on the packet path, so it cannot sleep.
+    pub(crate) fn insert(&mut self, conn: Conn) -> Result<&mut Conn> {
+        let b = self.bucket(conn.protocol, &conn.client);
+        let bucket = &mut self.buckets[b];
+        bucket.push(conn, GFP_ATOMIC)?;
+        bucket.last_mut().ok_or(ENOMEM)
+    }
+
+    /// Removes the connection of `protocol` between `client` and `virt`.
+    pub(crate) fn remove(&mut self, protocol: u8, client: &Endpoint, virt: &Endpoint) {
+        let b = self.bucket(protocol, client);
+        let bucket = &mut self.buckets[b];
+        if let Some(i) = bucket
+            .iter()
+            .position(|c| c.protocol == protocol && c.client == *client && c.virt == *virt)
+        {
+            drop(bucket.remove(i));
+        }
+    }
+
+    /// Drops every connection that expired by `now` (what each C
+    /// connection's timer does).
+    pub(crate) fn expire(&mut self, now: u64) {
+        for bucket in self.buckets.iter_mut() {
+            bucket.retain(|c| time::after(c.expires, now));
+        }
+    }
+
+    /// Every connection, bucket by bucket.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Conn> {
+        self.buckets.iter().flat_map(|b| b.iter())
+    }
+}

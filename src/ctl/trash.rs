@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Deleted destinations of a namespace, kept for a while: their
+//! connections may still use them, and adding the same destination to the
+//! same service again revives one, counters and connections included.
+//!
+//! C: `ip_vs_trash_put_dest()`, `ip_vs_trash_get_dest()` and
+//! `ip_vs_dest_trash_expire()` in
+//! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
+
+use super::dest::Dest;
+use crate::{
+    ffi::time::{self, HZ},
+    logic::{addr::Af, service::Key},
+    stats::Counters,
+};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::{prelude::*, sync::Arc};
+
+/// How long a destination no connection uses stays (`IP_VS_DEST_TRASH_PERIOD`).
+const PERIOD_SECS: u64 = 120;
+
+struct Entry {
+    /// The service it belonged to.
+    svc: Key,
+    dest: Arc<Dest>,
+    /// Since when no connection uses it (jiffies).
+    idle_since: Option<u64>,
+}
+
+/// The destination trash of a namespace.
+pub(crate) struct Trash {
+    entries: KVec<Entry>,
+}
+
+impl Trash {
+    /// An empty trash.
+    pub(crate) const fn new() -> Self {
+        Trash {
+            entries: KVec::new(),
+        }
+    }
+
+    /// Keeps `dest`, just deleted from the service `svc`. Without memory
+    /// for it, it is only not revivable: its connections hold it anyway.
+    pub(crate) fn put(&mut self, svc: &Key, dest: Arc<Dest>) {
+        self.expire();
+        let entry = Entry {
+            svc: *svc,
+            dest,
+            idle_since: None,
+        };
+        self.entries.push(entry, GFP_KERNEL).ok();
+    }
+
+    /// Takes back the destination `af`, `addr` (as stored), `port` of the
+    /// service `svc` counting in `stats`, if it is here.
+    pub(crate) fn get(
+        &mut self,
+        svc: &Key,
+        stats: &Arc<Counters>,
+        af: Af,
+        addr: &[u8; 16],
+        port: u16,
+    ) -> Option<Arc<Dest>> {
+        let i = self.entries.iter().position(|e| {
+            e.svc == *svc && Arc::ptr_eq(&e.dest.svc_stats, stats) && e.dest.is(af, addr, port)
+        })?;
+        self.entries.remove(i).ok().map(|e| e.dest)
+    }
+
+    /// Forgets destinations no connection has used for the trash period.
+    pub(crate) fn expire(&mut self) {
+        let now = time::jiffies();
+        let period = PERIOD_SECS * u64::from(HZ);
+        self.entries.retain(|e| {
+            let s = &e.dest.shared;
+            if s.totalconns.load(Relaxed) != 0 || s.persistconns.load(Relaxed) != 0 {
+                e.idle_since = None;
+                return true;
+            }
+            match e.idle_since {
+                None => {
+                    e.idle_since = Some(now);
+                    true
+                }
+                Some(t) => !time::after(now, t.wrapping_add(period)),
+            }
+        });
+    }
+}

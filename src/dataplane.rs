@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What the packet path of one namespace reads and changes: a snapshot of
+//! each virtual service, the connection table and the protocol timeouts,
+//! under one interrupt-safe lock (packets arrive in softirq context, the
+//! control plane and the expiry timer elsewhere). The control plane
+//! publishes a new snapshot of a service after each change to it.
+//!
+//! C: the service hash tables of [`ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
+//! as `ip_vs_service_find()` reads them, and the connection table of
+//! `ip_vs_conn.c`.
+
+use crate::{
+    conn::table::Table as Conns,
+    ctl::dest::Dest,
+    ffi::{
+        sched::{Bound, Members},
+        time,
+        timer::Tick,
+    },
+    logic::{
+        addr::Af,
+        service::Key,
+        tcp_state::{self, TcpState},
+        timeouts::Timeouts,
+        udp_state::UdpState,
+    },
+    stats::Counters,
+};
+use kernel::{
+    new_spinlock_irq,
+    prelude::*,
+    sync::{Arc, SpinLockIrq},
+};
+
+/// A service as the packet path sees it; immutable, replaced as a whole.
+pub(crate) struct SvcView {
+    /// Which service.
+    pub(crate) key: Key,
+    /// `IP_VS_SVC_F_*`.
+    pub(crate) flags: u32,
+    /// Its scheduler, if any.
+    pub(crate) sched: Option<Arc<Bound>>,
+    /// Its destinations.
+    pub(crate) members: Members<Dest>,
+    /// Its counters.
+    pub(crate) stats: Arc<Counters>,
+}
+
+impl SvcView {
+    /// Whether this is the service a packet to `addr`:`port` of
+    /// `protocol` belongs to (`__ip_vs_service_find()`).
+    fn serves(&self, af: Af, protocol: u8, addr: &[u8; 16], port: u16) -> bool {
+        self.key.fwmark == 0
+            && self.key.af == af
+            && self.key.protocol == u16::from(protocol)
+            && self.key.port == port
+            && self.key.addr == *addr
+    }
+}
+
+/// The locked part.
+pub(crate) struct State {
+    services: KVec<Arc<SvcView>>,
+    /// The connections.
+    pub(crate) conns: Conns,
+    /// TCP timeouts by state, in seconds (`ipvsadm --set` changes the
+    /// established and `FIN_WAIT` ones).
+    pub(crate) tcp_timeouts: [u32; tcp_state::COUNT],
+    /// The UDP timeout in seconds.
+    pub(crate) udp_timeout: u32,
+}
+
+impl State {
+    /// The service a new connection of `protocol` to `addr`:`port` with
+    /// firewall mark `mark` goes to (`ip_vs_service_find()`): by mark
+    /// first, then by address and port, then a port-zero service of the
+    /// address.
+    pub(crate) fn find_service(
+        &self,
+        af: Af,
+        mark: u32,
+        protocol: u8,
+        addr: &[u8; 16],
+        port: u16,
+    ) -> Option<&SvcView> {
+        let by_mark = || {
+            self.services
+                .iter()
+                .find(|s| mark != 0 && s.key.fwmark == mark && s.key.af == af)
+        };
+        let by_port = |port| {
+            self.services
+                .iter()
+                .find(|s| s.serves(af, protocol, addr, port))
+        };
+        by_mark()
+            .or_else(|| by_port(port))
+            .or_else(|| by_port(0))
+            .map(|s| &**s)
+    }
+}
+
+/// One namespace's packet-path state.
+#[pin_data]
+pub(crate) struct DataPlane {
+    #[pin]
+    pub(crate) state: SpinLockIrq<State>,
+    /// Every packet and connection of the namespace (`ipvs->tot_stats`).
+    pub(crate) total: Counters,
+}
+
+impl DataPlane {
+    /// An empty data plane with a connection table of `buckets` buckets.
+    pub(crate) fn new(buckets: usize) -> Result<Arc<DataPlane>> {
+        let conns = Conns::new(buckets)?;
+        let mut tcp_timeouts = [0; tcp_state::COUNT];
+        for (t, s) in tcp_timeouts.iter_mut().zip(tcp_state::ALL) {
+            *t = s.default_timeout();
+        }
+        Arc::pin_init(
+            pin_init!(DataPlane {
+                state <- new_spinlock_irq!(State {
+                    services: KVec::new(),
+                    conns,
+                    tcp_timeouts,
+                    udp_timeout: UdpState::Normal.default_timeout(),
+                }),
+                total: Counters::default(),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// Makes `view` the packet path's picture of its service; gives back
+    /// the one it replaces, to be dropped outside the lock.
+    pub(crate) fn publish(&self, view: Arc<SvcView>) -> Result<Option<Arc<SvcView>>> {
+        let mut st = self.state.lock();
+        match st.services.iter_mut().find(|s| s.key == view.key) {
+            Some(slot) => Ok(Some(core::mem::replace(slot, view))),
+            None => {
+                st.services.push(view, GFP_ATOMIC)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Takes the service `key` off the packet path; gives back its view,
+    /// to be dropped outside the lock.
+    pub(crate) fn withdraw(&self, key: &Key) -> Option<Arc<SvcView>> {
+        let mut st = self.state.lock();
+        let i = st.services.iter().position(|s| s.key == *key)?;
+        st.services.remove(i).ok()
+    }
+
+    /// Takes every service off the packet path; gives them back.
+    pub(crate) fn withdraw_all(&self) -> KVec<Arc<SvcView>> {
+        core::mem::take(&mut self.state.lock().services)
+    }
+
+    /// Applies new user timeouts (`ipvsadm --set`).
+    pub(crate) fn set_timeouts(&self, t: &Timeouts) {
+        let mut st = self.state.lock();
+        st.tcp_timeouts[TcpState::Established as usize] = t.tcp;
+        st.tcp_timeouts[TcpState::FinWait as usize] = t.tcp_fin;
+        st.udp_timeout = t.udp;
+    }
+}
+
+impl Tick for DataPlane {
+    fn tick(&self) {
+        self.state.lock().conns.expire(time::jiffies());
+    }
+}

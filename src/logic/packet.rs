@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Reading the headers IPVS needs from a packet's first bytes: the IPv4
+//! header and the TCP or UDP ports and flags, and the offsets of the fields
+//! NAT rewrites.
+//!
+//! C: `ip_vs_fill_iph_skb()` in [`include/net/ip_vs.h`](srctree/include/net/ip_vs.h)
+//! and the `*_conn_schedule()` / `*_snat_handler()` / `*_dnat_handler()`
+//! functions of `net/netfilter/ipvs/ip_vs_proto_{tcp,udp}.c`
+
+/// `IPPROTO_IPIP`.
+pub(crate) const IPIP: u8 = 4;
+/// `IPPROTO_TCP`.
+pub(crate) const TCP: u8 = 6;
+/// `IPPROTO_UDP`.
+pub(crate) const UDP: u8 = 17;
+
+/// Offsets inside the IPv4 header.
+pub(crate) mod ip {
+    /// Type of service.
+    pub(crate) const TOS: usize = 1;
+    /// `frag_off` (flags and offset).
+    pub(crate) const FRAG_OFF: usize = 6;
+    /// Time to live.
+    pub(crate) const TTL: usize = 8;
+    /// Source address.
+    pub(crate) const SADDR: usize = 12;
+    /// Destination address.
+    pub(crate) const DADDR: usize = 16;
+    /// The header without options.
+    pub(crate) const MIN_LEN: usize = 20;
+    /// `IP_DF` in `frag_off`, host order.
+    pub(crate) const DF: u16 = 0x4000;
+}
+
+/// The checksum's offset in a TCP header.
+pub(crate) const TCP_CHECK: usize = 16;
+/// The checksum's offset in a UDP header.
+pub(crate) const UDP_CHECK: usize = 6;
+/// How much of a TCP header IPVS reads: ports to flags.
+/// The flags' byte in a TCP header.
+pub(crate) const TCP_FLAGS: usize = 13;
+/// A TCP header without options.
+pub(crate) const TCP_MIN: usize = 20;
+/// A UDP header.
+pub(crate) const UDP_LEN: usize = 8;
+
+/// What IPVS reads of an IPv4 header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ipv4 {
+    /// Header length in bytes (`ihl * 4`).
+    pub(crate) hlen: usize,
+    /// Total length from the header.
+    pub(crate) tot_len: usize,
+    /// `frag_off`, host order.
+    pub(crate) frag_off: u16,
+    /// Time to live.
+    pub(crate) ttl: u8,
+    /// Transport protocol.
+    pub(crate) protocol: u8,
+    /// Source and destination addresses as on the wire.
+    pub(crate) saddr: [u8; 4],
+    pub(crate) daddr: [u8; 4],
+}
+
+impl Ipv4 {
+    /// Parses the first bytes of a packet of `len` bytes; `None` for
+    /// anything the IPv4 input path would not have let through (wrong
+    /// version, header shorter than 20 bytes or longer than the packet).
+    pub(crate) fn parse(b: &[u8; ip::MIN_LEN], len: usize) -> Option<Ipv4> {
+        let hlen = usize::from(b[0] & 0x0f) * 4;
+        let tot_len = usize::from(u16::from_be_bytes([b[2], b[3]]));
+        if b[0] >> 4 != 4 || hlen < ip::MIN_LEN || hlen > len || tot_len < hlen {
+            return None;
+        }
+        Some(Ipv4 {
+            hlen,
+            tot_len,
+            frag_off: u16::from_be_bytes([b[6], b[7]]),
+            ttl: b[ip::TTL],
+            protocol: b[9],
+            saddr: [b[12], b[13], b[14], b[15]],
+            daddr: [b[16], b[17], b[18], b[19]],
+        })
+    }
+
+    /// Whether this is a fragment (`ip_is_fragment()`): more fragments
+    /// follow or the offset is not zero.
+    pub(crate) fn is_fragment(&self) -> bool {
+        self.frag_off & 0x3fff != 0
+    }
+
+    /// Whether the sender forbade fragmentation.
+    pub(crate) fn dont_fragment(&self) -> bool {
+        self.frag_off & ip::DF != 0
+    }
+}
+
+/// The ports of a transport header, as on the wire.
+pub(crate) fn ports(b: &[u8]) -> Option<([u8; 2], [u8; 2])> {
+    match b {
+        [s0, s1, d0, d1, ..] => Some(([*s0, *s1], [*d0, *d1])),
+        _ => None,
+    }
+}
+
+/// The outer header of an IP-in-IP tunnel to `daddr` from `saddr` around
+/// an inner packet of `inner_len` bytes, copying TOS and TTL and the DF bit
+/// of the inner header as `ip_vs_tunnel_xmit()` does; `id` 0 and checksum
+/// left for the caller (after `ip_select_ident()`). `None` when the result
+/// would exceed 65535 bytes.
+pub(crate) fn ipip_header(
+    inner: &Ipv4,
+    tos: u8,
+    saddr: [u8; 4],
+    daddr: [u8; 4],
+    inner_len: usize,
+) -> Option<[u8; ip::MIN_LEN]> {
+    let tot = u16::try_from(inner_len.checked_add(ip::MIN_LEN)?).ok()?;
+    let mut h = [0u8; ip::MIN_LEN];
+    h[0] = 0x45;
+    h[ip::TOS] = tos;
+    h[2..4].copy_from_slice(&tot.to_be_bytes());
+    let df = inner.frag_off & ip::DF;
+    h[ip::FRAG_OFF..ip::FRAG_OFF + 2].copy_from_slice(&df.to_be_bytes());
+    h[ip::TTL] = inner.ttl;
+    h[9] = IPIP;
+    h[ip::SADDR..ip::SADDR + 4].copy_from_slice(&saddr);
+    h[ip::DADDR..ip::DADDR + 4].copy_from_slice(&daddr);
+    Some(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> [u8; 20] {
+        // A SYN from 10.0.0.2 to 207.175.44.110, DF, TTL 64, 60 bytes.
+        [
+            0x45, 0, 0, 60, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 2, 207, 175, 44, 110,
+        ]
+    }
+
+    #[test]
+    fn parses_a_plain_header() {
+        let h = Ipv4::parse(&header(), 60).unwrap();
+        assert_eq!(h.hlen, 20);
+        assert_eq!(h.tot_len, 60);
+        assert_eq!(h.protocol, TCP);
+        assert_eq!(h.saddr, [10, 0, 0, 2]);
+        assert_eq!(h.daddr, [207, 175, 44, 110]);
+        assert!(h.dont_fragment());
+        assert!(!h.is_fragment());
+    }
+
+    #[test]
+    fn refuses_bad_headers() {
+        let mut b = header();
+        b[0] = 0x65;
+        assert_eq!(Ipv4::parse(&b, 60), None, "version 6");
+        b[0] = 0x44;
+        assert_eq!(Ipv4::parse(&b, 60), None, "ihl 4");
+        b[0] = 0x4f;
+        assert_eq!(Ipv4::parse(&b, 40), None, "60-byte header in 40 bytes");
+        let mut b = header();
+        b[2] = 0;
+        b[3] = 10;
+        assert_eq!(Ipv4::parse(&b, 60), None, "total length under the header");
+    }
+
+    #[test]
+    fn fragments() {
+        let mut b = header();
+        b[6] = 0x20; // MF
+        assert!(Ipv4::parse(&b, 60).unwrap().is_fragment());
+        b[6] = 0;
+        b[7] = 1; // offset 8
+        assert!(Ipv4::parse(&b, 60).unwrap().is_fragment());
+    }
+
+    #[test]
+    fn ipip_outer_header() {
+        let inner = Ipv4::parse(&header(), 60).unwrap();
+        let h = ipip_header(&inner, 0x10, [172, 16, 0, 1], [172, 16, 0, 2], 60).unwrap();
+        assert_eq!(h[0], 0x45);
+        assert_eq!(h[1], 0x10);
+        assert_eq!(u16::from_be_bytes([h[2], h[3]]), 80);
+        assert_eq!(u16::from_be_bytes([h[6], h[7]]), ip::DF);
+        assert_eq!(h[8], 64);
+        assert_eq!(h[9], IPIP);
+        assert_eq!(&h[12..16], &[172, 16, 0, 1]);
+        assert_eq!(&h[16..20], &[172, 16, 0, 2]);
+        assert_eq!(ipip_header(&inner, 0, [0; 4], [0; 4], 65_516), None);
+    }
+
+    #[test]
+    fn ports_need_four_bytes() {
+        assert_eq!(ports(&[1, 2, 3, 4, 5]), Some(([1, 2], [3, 4])));
+        assert_eq!(ports(&[1, 2, 3]), None);
+    }
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The transport protocols IPVS balances on the packet path (TCP and UDP
+//! over IPv4): reading their headers from a packet and moving their
+//! connections' state on.
+//!
+//! C: [`net/netfilter/ipvs/ip_vs_proto_tcp.c`](srctree/net/netfilter/ipvs/ip_vs_proto_tcp.c)
+//! and `ip_vs_proto_udp.c`
+
+use crate::{
+    conn::table::{Conn, Endpoint},
+    ffi::skb::Skb,
+    logic::{
+        packet::{self, ip, Ipv4},
+        tcp_state::{Direction, TcpFlags},
+    },
+};
+
+/// What IPVS knows of a TCP or UDP packet.
+pub(crate) struct Packet {
+    /// The IPv4 header.
+    pub(crate) iph: Ipv4,
+    /// Source and destination ports (`__be16` bits).
+    pub(crate) sport: u16,
+    pub(crate) dport: u16,
+    /// The TCP flags; `None` for UDP.
+    pub(crate) tcp: Option<TcpFlags>,
+    /// Bytes from the network header to the end of the transport header
+    /// part NAT rewrites.
+    pub(crate) headers_len: usize,
+    /// Offset of the transport checksum, unless the packet has none (UDP
+    /// with a zero checksum).
+    pub(crate) check_off: Option<usize>,
+    /// The packet's length from the network header.
+    pub(crate) len: usize,
+}
+
+/// What a packet is to IPVS.
+pub(crate) enum Parsed {
+    /// Not TCP or UDP over IPv4, or a fragment: not IPVS's business.
+    Other,
+    /// TCP or UDP whose transport header is cut short.
+    Truncated,
+    /// A packet IPVS can balance.
+    Packet(Packet),
+}
+
+/// Reads the headers of an IPv4 packet.
+pub(crate) fn parse(skb: &Skb<'_>) -> Parsed {
+    let len = skb.len();
+    let mut b = [0u8; ip::MIN_LEN];
+    if skb.read(0, &mut b).is_err() {
+        return Parsed::Other;
+    }
+    let Some(iph) = Ipv4::parse(&b, len) else {
+        return Parsed::Other;
+    };
+    if iph.is_fragment() {
+        return Parsed::Other;
+    }
+    let mut t = [0u8; packet::TCP_MIN];
+    let (hdr, check, tcp) = match iph.protocol {
+        packet::TCP => (packet::TCP_MIN, packet::TCP_CHECK, true),
+        packet::UDP => (packet::UDP_LEN, packet::UDP_CHECK, false),
+        _ => return Parsed::Other,
+    };
+    if skb.read(iph.hlen, &mut t[..hdr]).is_err() {
+        return Parsed::Truncated;
+    }
+    let Some((sport, dport)) = packet::ports(&t) else {
+        return Parsed::Truncated;
+    };
+    let has_check = tcp || t[check] != 0 || t[check + 1] != 0;
+    Parsed::Packet(Packet {
+        iph,
+        sport: u16::from_ne_bytes(sport),
+        dport: u16::from_ne_bytes(dport),
+        tcp: tcp.then(|| TcpFlags::from_byte(t[packet::TCP_FLAGS])),
+        headers_len: iph.hlen + hdr,
+        check_off: has_check.then_some(iph.hlen + check),
+        len,
+    })
+}
+
+/// An IPv4 address in `union nf_inet_addr` layout.
+pub(crate) fn inet_addr(a: [u8; 4]) -> [u8; 16] {
+    let mut out = [0; 16];
+    out[..4].copy_from_slice(&a);
+    out
+}
+
+impl Packet {
+    /// The sender.
+    pub(crate) fn source(&self) -> Endpoint {
+        Endpoint {
+            addr: inet_addr(self.iph.saddr),
+            port: self.sport,
+        }
+    }
+
+    /// The addressee.
+    pub(crate) fn destination(&self) -> Endpoint {
+        Endpoint {
+            addr: inet_addr(self.iph.daddr),
+            port: self.dport,
+        }
+    }
+
+    /// Whether the packet opens a connection: a TCP SYN without RST, or
+    /// any UDP packet (the `*_conn_schedule()` condition without
+    /// `sloppy_tcp`).
+    pub(crate) fn may_open(&self) -> bool {
+        self.tcp.is_none_or(|f| f.syn && !f.rst)
+    }
+
+    /// Moves `conn` on for this packet going `dir` (`ip_vs_set_state()`),
+    /// with the namespace's timeouts: TCP's by state, UDP's.
+    pub(crate) fn update(
+        &self,
+        conn: &mut Conn,
+        dir: Direction,
+        tcp_timeouts: &[u32],
+        udp_timeout: u32,
+    ) {
+        match self.tcp {
+            Some(flags) => conn.tcp_packet(dir, flags, false, tcp_timeouts),
+            None => conn.udp_packet(udp_timeout),
+        }
+    }
+}

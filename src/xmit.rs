@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The forwarding methods: how a packet of a connection reaches its real
+//! server (NAT, direct routing, IP-in-IP tunnelling), and how NAT replies
+//! come back from the virtual address.
+//!
+//! C: [`net/netfilter/ipvs/ip_vs_xmit.c`](srctree/net/netfilter/ipvs/ip_vs_xmit.c)
+//! and the `*_snat_handler()` / `*_dnat_handler()` functions of
+//! `ip_vs_proto_{tcp,udp}.c`
+
+use crate::{
+    conn::table::Endpoint,
+    ffi::{netfilter::Verdict, pernet::Net, route::Route, skb::Skb},
+    logic::packet::{self, ip},
+    proto::Packet,
+};
+use kernel::prelude::*;
+
+/// `ICMP_DEST_UNREACH`.
+const ICMP_DEST_UNREACH: u8 = 3;
+/// `ICMP_FRAG_NEEDED`.
+const ICMP_FRAG_NEEDED: u8 = 4;
+/// `ICMP_TIME_EXCEEDED`.
+const ICMP_TIME_EXCEEDED: u8 = 11;
+/// `ICMP_EXC_TTL`.
+const ICMP_EXC_TTL: u8 = 0;
+
+/// The first four bytes of an address.
+fn v4(addr: &[u8; 16]) -> [u8; 4] {
+    [addr[0], addr[1], addr[2], addr[3]]
+}
+
+/// The route to a real server for a packet that leaves this host, with
+/// the checks of `__ip_vs_get_out_rt()`: the TTL is decremented (an
+/// expired packet is answered with an ICMP error) and a packet too big for
+/// the path with DF set is answered with "fragmentation needed". `None`
+/// when the packet is to be dropped; `Some(None)` when the server is this
+/// host (the packet is delivered locally, unchanged).
+fn route_out(
+    net: Net,
+    skb: &mut Skb<'_>,
+    pkt: &Packet,
+    daddr: [u8; 4],
+    known_nh: bool,
+    overhead: usize,
+) -> Option<Option<Route>> {
+    let route = Route::output4(net, daddr, known_nh)?;
+    if route.is_local() {
+        return Some(None);
+    }
+    if pkt.iph.ttl <= 1 {
+        skb.icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+        return None;
+    }
+    let mtu = route.mtu().checked_sub(overhead)?;
+    if pkt.iph.dont_fragment() && skb.exceeds_mtu(mtu) {
+        skb.icmp_send(
+            ICMP_DEST_UNREACH,
+            ICMP_FRAG_NEEDED,
+            u32::try_from(mtu).unwrap_or(0),
+        );
+        return None;
+    }
+    skb.make_writable(pkt.iph.hlen).ok()?;
+    skb.write(ip::TTL, &[pkt.iph.ttl - 1]).ok()?;
+    Some(Some(route))
+}
+
+/// Rewrites the address at `addr_off` and the port at `port_off` of the
+/// packet to `to`, fixing the transport checksum and the IPv4 header's.
+fn rewrite(
+    skb: &mut Skb<'_>,
+    pkt: &Packet,
+    addr_off: usize,
+    port_off: usize,
+    from: &Endpoint,
+    to: &Endpoint,
+) -> Result {
+    skb.make_writable(pkt.headers_len)?;
+    let (from_port, to_port) = (from.port.to_ne_bytes(), to.port.to_ne_bytes());
+    let (from_addr, to_addr) = (v4(&from.addr), v4(&to.addr));
+    if let Some(check) = pkt.check_off {
+        skb.csum_replace2(check, from_port, to_port)?;
+        skb.csum_replace4(check, from_addr, to_addr, true)?;
+    }
+    skb.write(pkt.iph.hlen + port_off, &to_port)?;
+    skb.write(addr_off, &to_addr)?;
+    skb.ip_send_check();
+    Ok(())
+}
+
+/// NAT (`ip_vs_nat_xmit()`): the destination becomes the real server.
+pub(crate) fn nat(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
+    let route = match route_out(net, &mut skb, pkt, v4(&real.addr), false, 0) {
+        Some(r) => r,
+        None => return Verdict::Drop,
+    };
+    if rewrite(&mut skb, pkt, ip::DADDR, 2, &pkt.destination(), real).is_err() {
+        return Verdict::Drop;
+    }
+    match route {
+        Some(route) => {
+            skb.set_route(route);
+            skb.send(net);
+            Verdict::Stolen
+        }
+        // A real server on this host: the local stack takes it.
+        None => {
+            skb.set_handled();
+            Verdict::Accept
+        }
+    }
+}
+
+/// NAT replies (`handle_response()` with the protocol's `snat_handler`):
+/// the source becomes the virtual service.
+pub(crate) fn snat(mut skb: Skb<'_>, pkt: &Packet, virt: &Endpoint) -> Verdict {
+    if rewrite(&mut skb, pkt, ip::SADDR, 0, &pkt.source(), virt).is_err() {
+        return Verdict::Drop;
+    }
+    skb.set_handled();
+    Verdict::Accept
+}
+
+/// Direct routing (`ip_vs_dr_xmit()`): the packet goes unchanged to the
+/// real server's link-layer address.
+pub(crate) fn direct(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
+    match route_out(net, &mut skb, pkt, v4(&real.addr), true, 0) {
+        Some(Some(route)) => {
+            skb.ip_send_check();
+            skb.set_route(route);
+            skb.send(net);
+            Verdict::Stolen
+        }
+        Some(None) => {
+            skb.set_handled();
+            Verdict::Accept
+        }
+        None => Verdict::Drop,
+    }
+}
+
+/// IP-in-IP tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside
+/// a new IPv4 header to the real server.
+pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
+    let daddr = v4(&real.addr);
+    let route = match route_out(net, &mut skb, pkt, daddr, false, ip::MIN_LEN) {
+        Some(Some(route)) => route,
+        Some(None) => {
+            skb.set_handled();
+            return Verdict::Accept;
+        }
+        None => return Verdict::Drop,
+    };
+    skb.ip_send_check();
+    let mut tos = [0u8];
+    let inner_len = skb.len();
+    let header = skb.read(ip::TOS, &mut tos).ok().and_then(|()| {
+        let inner = packet::Ipv4 {
+            ttl: pkt.iph.ttl - 1,
+            ..pkt.iph
+        };
+        packet::ipip_header(&inner, tos[0], route.saddr, daddr, inner_len)
+    });
+    let Some(header) = header else {
+        return Verdict::Drop;
+    };
+    if skb.push_ipip(&route).is_err() || skb.write(0, &header).is_err() {
+        return Verdict::Drop;
+    }
+    skb.select_ident(net);
+    skb.ip_send_check();
+    skb.set_route(route);
+    skb.send(net);
+    Verdict::Stolen
+}
