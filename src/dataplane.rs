@@ -25,7 +25,7 @@ use crate::{
         timeouts::Timeouts,
         udp_state::UdpState,
     },
-    stats::Counters,
+    stats::{Counters, PerCpu},
 };
 use kernel::{
     new_spinlock_irq,
@@ -39,6 +39,10 @@ pub(crate) struct SvcView {
     pub(crate) key: Key,
     /// `IP_VS_SVC_F_*`.
     pub(crate) flags: u32,
+    /// Persistence timeout in seconds.
+    pub(crate) timeout: u32,
+    /// Persistence netmask (`__be32` bits).
+    pub(crate) netmask: u32,
     /// Its scheduler, if any.
     pub(crate) sched: Option<Arc<Bound>>,
     /// Its destinations.
@@ -59,9 +63,13 @@ impl SvcView {
     }
 }
 
+/// The services as the packet path sees them.
+pub(crate) struct Services(KVec<Arc<SvcView>>);
+
 /// The locked part.
 pub(crate) struct State {
-    services: KVec<Arc<SvcView>>,
+    /// The virtual services.
+    pub(crate) services: Services,
     /// The connections.
     pub(crate) conns: Conns,
     /// TCP timeouts by state, in seconds (`ipvsadm --set` changes the
@@ -71,12 +79,12 @@ pub(crate) struct State {
     pub(crate) udp_timeout: u32,
 }
 
-impl State {
+impl Services {
     /// The service a new connection of `protocol` to `addr`:`port` with
     /// firewall mark `mark` goes to (`ip_vs_service_find()`): by mark
     /// first, then by address and port, then a port-zero service of the
     /// address.
-    pub(crate) fn find_service(
+    pub(crate) fn find(
         &self,
         af: Af,
         mark: u32,
@@ -85,15 +93,11 @@ impl State {
         port: u16,
     ) -> Option<&SvcView> {
         let by_mark = || {
-            self.services
+            self.0
                 .iter()
                 .find(|s| mark != 0 && s.key.fwmark == mark && s.key.af == af)
         };
-        let by_port = |port| {
-            self.services
-                .iter()
-                .find(|s| s.serves(af, protocol, addr, port))
-        };
+        let by_port = |port| self.0.iter().find(|s| s.serves(af, protocol, addr, port));
         by_mark()
             .or_else(|| by_port(port))
             .or_else(|| by_port(0))
@@ -107,13 +111,14 @@ pub(crate) struct DataPlane {
     #[pin]
     pub(crate) state: SpinLockIrq<State>,
     /// Every packet and connection of the namespace (`ipvs->tot_stats`).
-    pub(crate) total: Counters,
+    pub(crate) total: PerCpu,
 }
 
 impl DataPlane {
     /// An empty data plane with a connection table of `buckets` buckets.
     pub(crate) fn new(buckets: usize) -> Result<Arc<DataPlane>> {
         let conns = Conns::new(buckets)?;
+        let total = PerCpu::new()?;
         let mut tcp_timeouts = [0; tcp_state::COUNT];
         for (t, s) in tcp_timeouts.iter_mut().zip(tcp_state::ALL) {
             *t = s.default_timeout();
@@ -121,12 +126,12 @@ impl DataPlane {
         Arc::pin_init(
             pin_init!(DataPlane {
                 state <- new_spinlock_irq!(State {
-                    services: KVec::new(),
+                    services: Services(KVec::new()),
                     conns,
                     tcp_timeouts,
                     udp_timeout: UdpState::Normal.default_timeout(),
                 }),
-                total: Counters::default(),
+                total,
             }),
             GFP_KERNEL,
         )
@@ -136,10 +141,10 @@ impl DataPlane {
     /// the one it replaces, to be dropped outside the lock.
     pub(crate) fn publish(&self, view: Arc<SvcView>) -> Result<Option<Arc<SvcView>>> {
         let mut st = self.state.lock();
-        match st.services.iter_mut().find(|s| s.key == view.key) {
+        match st.services.0.iter_mut().find(|s| s.key == view.key) {
             Some(slot) => Ok(Some(core::mem::replace(slot, view))),
             None => {
-                st.services.push(view, GFP_ATOMIC)?;
+                st.services.0.push(view, GFP_ATOMIC)?;
                 Ok(None)
             }
         }
@@ -149,13 +154,13 @@ impl DataPlane {
     /// to be dropped outside the lock.
     pub(crate) fn withdraw(&self, key: &Key) -> Option<Arc<SvcView>> {
         let mut st = self.state.lock();
-        let i = st.services.iter().position(|s| s.key == *key)?;
-        st.services.remove(i).ok()
+        let i = st.services.0.iter().position(|s| s.key == *key)?;
+        st.services.0.remove(i).ok()
     }
 
     /// Takes every service off the packet path; gives them back.
     pub(crate) fn withdraw_all(&self) -> KVec<Arc<SvcView>> {
-        core::mem::take(&mut self.state.lock().services)
+        core::mem::take(&mut self.state.lock().services.0)
     }
 
     /// Applies new user timeouts (`ipvsadm --set`).

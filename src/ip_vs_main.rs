@@ -15,6 +15,7 @@ mod ffi;
 mod hooks;
 mod logic;
 mod netns;
+mod persist;
 mod proto;
 mod reply;
 mod request;

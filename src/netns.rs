@@ -34,6 +34,8 @@ pub(crate) struct NetIpvs {
     _proc_services: procfs::File<ctl::procfs::Services>,
     _proc_conns: procfs::File<ctl::procfs::Conns>,
     _proc_conns_sync: procfs::File<ctl::procfs::ConnsSync>,
+    _proc_stats: procfs::File<ctl::procfs::Stats>,
+    _proc_stats_percpu: procfs::File<ctl::procfs::StatsPerCpu>,
     _sysctls: sysctl::Table,
     /// The virtual services; the lock is the control plane's mutex
     /// (`service_mutex` in C), taken before any other of this namespace.
@@ -52,6 +54,8 @@ impl NetState for NetIpvs {
         let proc_services = procfs::File::create(net, c"ip_vs", 0o444)?;
         let proc_conns = procfs::File::create(net, c"ip_vs_conn", 0o444)?;
         let proc_conns_sync = procfs::File::create(net, c"ip_vs_conn_sync", 0o444)?;
+        let proc_stats = procfs::File::create(net, c"ip_vs_stats", 0o444)?;
+        let proc_stats_percpu = procfs::File::create(net, c"ip_vs_stats_percpu", 0o444)?;
         let dp = DataPlane::new(conn::table_size() as usize)?;
         let sweep = Periodic::start(dp.clone(), HZ as usize)?;
         let hooks4 = Hooks::register(net, &hooks::IPV4)?;
@@ -64,6 +68,8 @@ impl NetState for NetIpvs {
                 _proc_services: proc_services,
                 _proc_conns: proc_conns,
                 _proc_conns_sync: proc_conns_sync,
+                _proc_stats: proc_stats,
+                _proc_stats_percpu: proc_stats_percpu,
                 _sysctls: sysctls,
                 services <- new_mutex!(service::Table::new(dp.clone())),
                 timeouts <- new_mutex!(Timeouts::DEFAULT),

@@ -51,7 +51,7 @@ fn virt_of(dp: &DataPlane, pkt: &Packet) -> Option<crate::conn::table::Endpoint>
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
         c.dest.stats.packet_out(pkt.len);
         c.dest.svc_stats.packet_out(pkt.len);
-        dp.total.packet_out(pkt.len);
+        dp.total.here().packet_out(pkt.len);
     }
     pkt.update(c, Direction::Output, &st.tcp_timeouts, st.udp_timeout);
     c.touch(now);

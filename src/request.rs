@@ -8,27 +8,30 @@
 
 use crate::{
     conn::table::{Conn, Endpoint},
+    ctl::dest::Dest,
     dataplane::{DataPlane, State, SvcView},
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{
+        addr::Af,
         dest::conn_flag,
         packet,
         service::flag as svc_flag,
         tcp_state::{Direction, TcpState},
     },
     netns::NetIpvs,
+    persist,
     proto::{self, Packet, Parsed},
     sched::abi::{PacketInfo, DEST_F_AVAILABLE},
     xmit,
 };
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::Arc};
 
 /// `ICMP_DEST_UNREACH` / `ICMP_PORT_UNREACH`.
 const ICMP_DEST_UNREACH: u8 = 3;
 const ICMP_PORT_UNREACH: u8 = 3;
 /// The FTP control port, `__be16` bits.
-const FTP_PORT: u16 = 21u16.to_be();
+pub(crate) const FTP_PORT: u16 = 21u16.to_be();
 
 /// What to do with a request once the table lock is released.
 enum Action {
@@ -86,7 +89,8 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
 fn decide(dp: &DataPlane, pkt: &Packet, mark: u32) -> Action {
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
-    let mut st = dp.state.lock();
+    let mut guard = dp.state.lock();
+    let st = &mut *guard;
     let protocol = pkt.iph.protocol;
     if let Some(c) = st.conns.find_in(protocol, &client, &virt) {
         let reuse = pkt.tcp.is_some_and(|f| f.syn) && c.state == TcpState::TimeWait;
@@ -97,35 +101,37 @@ fn decide(dp: &DataPlane, pkt: &Packet, mark: u32) -> Action {
         }
         if reuse {
             // conn_reuse_mode: a new connection from the same port.
-            st.conns.remove(protocol, &client, &virt);
+            st.conns.remove(protocol, &client, &virt, false);
         }
     }
     if st.conns.find_in(protocol, &client, &virt).is_none() {
         if !pkt.may_open() {
             return Action::Done(Verdict::Accept);
         }
-        let Some(svc) = st.find_service(
-            crate::logic::addr::Af::Inet,
-            mark,
-            protocol,
-            &virt.addr,
-            virt.port,
-        ) else {
+        let Some(svc) = st
+            .services
+            .find(Af::Inet, mark, protocol, &virt.addr, virt.port)
+        else {
             return Action::Done(Verdict::Accept);
         };
-        let conn = match schedule(svc, pkt, &client, &virt) {
-            Ok(c) => c,
-            Err(a) => return a,
+        let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
+            persist::schedule(svc, &mut st.conns, pkt, now)
+        } else {
+            schedule(svc, pkt, &client, &virt)
         };
-        dp.total.conn();
+        let conn = match conn {
+            Ok(c) => c,
+            Err(None) => return leave(svc, &virt),
+            Err(Some(v)) => return Action::Done(v),
+        };
+        dp.total.here().conn();
         if conn.flags & conn_flag::ONE_PACKET != 0 {
-            return forward_one(dp, &st, pkt, conn, now);
+            return forward_one(dp, st, pkt, conn, now);
         }
         if st.conns.insert(conn).is_err() {
             return Action::Done(Verdict::Drop);
         }
     }
-    let st = &mut *st;
     let Some(c) = st.conns.find_in(protocol, &client, &virt) else {
         return Action::Done(Verdict::Drop);
     };
@@ -161,45 +167,64 @@ fn count_in(dp: &DataPlane, c: &Conn, pkt: &Packet) {
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
         c.dest.stats.packet_in(pkt.len);
         c.dest.svc_stats.packet_in(pkt.len);
-        dp.total.packet_in(pkt.len);
+        dp.total.here().packet_in(pkt.len);
     }
 }
 
-/// `ip_vs_schedule()`: a new connection of `svc` for the packet, or what
-/// to do without one.
+/// `ip_vs_schedule()` for a service without persistence: a new
+/// connection for the packet; `Err(None)` to leave the packet
+/// ([`leave`]).
 fn schedule(
     svc: &SvcView,
     pkt: &Packet,
     client: &Endpoint,
     virt: &Endpoint,
-) -> Result<Conn, Action> {
-    let persistent = svc.flags & svc_flag::PERSISTENT != 0;
-    if svc.key.fwmark == 0 && !persistent && virt.port != svc.key.port {
+) -> Result<Conn, Option<Verdict>> {
+    if svc.key.fwmark == 0 && virt.port != svc.key.port {
         if svc.key.port == 0 {
             pr_err!("Schedule: port zero only supported in persistent services, check your ipvs configuration\n");
         }
-        return Err(leave(svc, virt));
+        return Err(None);
     }
+    let dest = pick(svc, client, virt).ok_or(None)?;
+    let dport = if dest.shared.port != 0 {
+        dest.shared.port
+    } else {
+        virt.port
+    };
+    Ok(new_conn(svc, pkt, client, virt, (dest.clone(), dport)))
+}
+
+/// What the service's scheduler picks for a connection from `client` to
+/// `virt`.
+pub(crate) fn pick<'a>(
+    svc: &'a SvcView,
+    client: &Endpoint,
+    virt: &Endpoint,
+) -> Option<&'a Arc<Dest>> {
     let info = PacketInfo {
         saddr: client.addr,
         daddr: virt.addr,
         ports: [client.port, virt.port],
         inverse: 0,
     };
-    let Some(dest) = svc
-        .sched
-        .as_ref()
-        .and_then(|b| b.schedule(&svc.members, &info))
-    else {
-        return Err(leave(svc, virt));
-    };
+    svc.sched.as_ref()?.schedule(&svc.members, &info)
+}
+
+/// A new connection of `svc` to `dest` (`ip_vs_conn_new()` and
+/// `ip_vs_conn_stats()`).
+pub(crate) fn new_conn(
+    svc: &SvcView,
+    pkt: &Packet,
+    client: &Endpoint,
+    virt: &Endpoint,
+    dest: (Arc<Dest>, u16),
+) -> Conn {
     let one_packet = svc.flags & svc_flag::ONEPACKET != 0 && pkt.iph.protocol == packet::UDP;
     let flags = if one_packet { conn_flag::ONE_PACKET } else { 0 };
-    let conn = Conn::new(pkt.iph.protocol, *client, *virt, dest.clone(), flags);
-    // `ip_vs_conn_stats()`.
-    dest.stats.conn();
+    dest.0.stats.conn();
     svc.stats.conn();
-    Ok(conn)
+    Conn::new(pkt.iph.protocol, *client, *virt, dest, flags)
 }
 
 /// `ip_vs_leave()`: a service without a destination for the packet. Other

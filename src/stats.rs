@@ -6,8 +6,9 @@
 //! C: `struct ip_vs_stats` and `ip_vs_in_stats()`, `ip_vs_out_stats()`,
 //! `ip_vs_conn_stats()` in [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
 
-use crate::logic::stats::Kstats;
+use crate::{ffi::cpu, logic::stats::Kstats};
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use kernel::prelude::*;
 
 /// Counters, updated from any CPU.
 #[derive(Default)]
@@ -60,5 +61,52 @@ impl Counters {
         ] {
             c.store(0, Relaxed);
         }
+    }
+}
+
+/// Counters kept per CPU, as the C IPVS keeps a namespace's totals
+/// (`/proc/net/ip_vs_stats_percpu` shows them).
+pub(crate) struct PerCpu {
+    cpus: KVec<Counters>,
+}
+
+impl PerCpu {
+    /// Zeroed counters for every possible CPU.
+    pub(crate) fn new() -> Result<PerCpu> {
+        let n = cpu::count();
+        let mut cpus = KVec::with_capacity(n, GFP_KERNEL)?;
+        for _ in 0..n {
+            cpus.push(Counters::default(), GFP_KERNEL)?;
+        }
+        Ok(PerCpu { cpus })
+    }
+
+    /// The running CPU's counters.
+    pub(crate) fn here(&self) -> &Counters {
+        let i = cpu::current();
+        // `new` made one per possible CPU; `here` is only a fallback.
+        self.cpus.get(i).unwrap_or(&self.cpus[0])
+    }
+
+    /// Each CPU's counters now.
+    pub(crate) fn each(&self) -> impl Iterator<Item = Kstats> + '_ {
+        self.cpus.iter().map(Counters::snapshot)
+    }
+
+    /// The sum over the CPUs.
+    pub(crate) fn snapshot(&self) -> Kstats {
+        self.each().fold(Kstats::default(), |a, s| Kstats {
+            conns: a.conns.wrapping_add(s.conns),
+            inpkts: a.inpkts.wrapping_add(s.inpkts),
+            outpkts: a.outpkts.wrapping_add(s.outpkts),
+            inbytes: a.inbytes.wrapping_add(s.inbytes),
+            outbytes: a.outbytes.wrapping_add(s.outbytes),
+            ..a
+        })
+    }
+
+    /// Zeroes every CPU's counters (`ipvsadm -Z` of everything).
+    pub(crate) fn zero(&self) {
+        self.cpus.iter().for_each(Counters::zero);
     }
 }

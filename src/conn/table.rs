@@ -17,7 +17,7 @@ use crate::{
     },
     sched::abi::DEST_F_OVERLOAD,
 };
-use core::sync::atomic::Ordering::Relaxed;
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 /// One side of a connection: address (`union nf_inet_addr` layout) and
@@ -48,17 +48,20 @@ pub(crate) struct Conn {
     pub(crate) expires: u64,
     /// Where it goes; its counters count this connection.
     pub(crate) dest: Arc<Dest>,
+    /// For a persistence template, how many connections it controls; for
+    /// a connection a template made, that template's count.
+    control: Option<Arc<AtomicU32>>,
 }
 
 impl Conn {
-    /// A connection to `dest` with the flags the destination gives its
-    /// connections, counted in the destination's connection counters
-    /// (`ip_vs_conn_new()` and `ip_vs_bind_dest()`).
+    /// A connection to port `dport` of `dest` with the flags the
+    /// destination gives its connections, counted in the destination's
+    /// connection counters (`ip_vs_conn_new()` and `ip_vs_bind_dest()`).
     pub(crate) fn new(
         protocol: u8,
         client: Endpoint,
         virt: Endpoint,
-        dest: Arc<Dest>,
+        (dest, dport): (Arc<Dest>, u16),
         flags: u32,
     ) -> Conn {
         let mut dflags = dest.conn_flags();
@@ -67,11 +70,7 @@ impl Conn {
         }
         let real = Endpoint {
             addr: dest.shared.addr,
-            port: if dest.shared.port != 0 {
-                dest.shared.port
-            } else {
-                virt.port
-            },
+            port: dport,
         };
         let flags = flags | dflags;
         bind(&dest, flags);
@@ -86,7 +85,44 @@ impl Conn {
             timeout: 3 * u64::from(time::HZ),
             expires: 0,
             dest,
+            control: None,
         }
+    }
+
+    /// A persistence template sending `client` (its port 0, its address
+    /// masked) to `dest` port `dport` for `virt` (`ip_vs_sched_persist()`);
+    /// it lives `timeout` jiffies after the last connection it made.
+    pub(crate) fn template(
+        protocol: u8,
+        client: Endpoint,
+        virt: Endpoint,
+        (dest, dport): (Arc<Dest>, u16),
+        timeout: u64,
+    ) -> Result<Conn> {
+        let control = Arc::new(AtomicU32::new(0), GFP_ATOMIC)?;
+        let mut t = Conn::new(protocol, client, virt, (dest, dport), conn_flag::TEMPLATE);
+        t.timeout = timeout;
+        t.control = Some(control);
+        Ok(t)
+    }
+
+    /// Puts this new connection under `template`'s control
+    /// (`ip_vs_control_add()`).
+    pub(crate) fn controlled_by(&mut self, template: &Conn) {
+        if let Some(c) = &template.control {
+            c.fetch_add(1, Relaxed);
+            self.control = Some(c.clone());
+        }
+    }
+
+    /// Whether this is a persistence template.
+    pub(crate) fn is_template(&self) -> bool {
+        self.flags & conn_flag::TEMPLATE != 0
+    }
+
+    /// Whether a template still controls connections.
+    fn controls(&self) -> bool {
+        self.is_template() && self.control.as_ref().is_some_and(|c| c.load(Relaxed) != 0)
     }
 
     /// The forwarding method (`IP_VS_CONN_F_FWD_MASK`).
@@ -133,7 +169,10 @@ impl Conn {
 
     /// The protocol state's name, as `/proc/net/ip_vs_conn` shows it.
     pub(crate) fn state_name(&self) -> &'static str {
-        if self.protocol == crate::logic::packet::UDP {
+        if self.is_template() {
+            // `ip_vs_ctpl_state_name_table`: templates stay in NONE.
+            "NONE"
+        } else if self.protocol == crate::logic::packet::UDP {
             UdpState::Normal.name()
         } else {
             self.state.name()
@@ -148,6 +187,11 @@ impl Conn {
 
 impl Drop for Conn {
     fn drop(&mut self) {
+        if !self.is_template() {
+            if let Some(c) = &self.control {
+                c.fetch_sub(1, Relaxed);
+            }
+        }
         unbind(&self.dest, self.flags);
     }
 }
@@ -156,6 +200,10 @@ impl Drop for Conn {
 /// connection, which may put the destination over its upper threshold.
 fn bind(dest: &Dest, flags: u32) {
     let s = &dest.shared;
+    if flags & conn_flag::TEMPLATE != 0 {
+        s.persistconns.fetch_add(1, Relaxed);
+        return;
+    }
     if flags & conn_flag::INACTIVE == 0 {
         s.activeconns.fetch_add(1, Relaxed);
     }
@@ -171,6 +219,10 @@ fn bind(dest: &Dest, flags: u32) {
 /// when unset).
 fn unbind(dest: &Dest, flags: u32) {
     let s = &dest.shared;
+    if flags & conn_flag::TEMPLATE != 0 {
+        s.persistconns.fetch_sub(1, Relaxed);
+        return;
+    }
     if flags & conn_flag::INACTIVE == 0 {
         s.activeconns.fetch_sub(1, Relaxed);
     }
@@ -220,9 +272,23 @@ impl Table {
         virt: &Endpoint,
     ) -> Option<&mut Conn> {
         let b = self.bucket(protocol, client);
-        self.buckets[b]
-            .iter_mut()
-            .find(|c| c.protocol == protocol && c.client == *client && c.virt == *virt)
+        self.buckets[b].iter_mut().find(|c| {
+            c.protocol == protocol && c.client == *client && c.virt == *virt && !c.is_template()
+        })
+    }
+
+    /// The persistence template of `protocol` for `client` (port 0) and
+    /// `virt` (`ip_vs_ct_in_get()`).
+    pub(crate) fn find_template(
+        &mut self,
+        protocol: u8,
+        client: &Endpoint,
+        virt: &Endpoint,
+    ) -> Option<&mut Conn> {
+        let b = self.bucket(protocol, client);
+        self.buckets[b].iter_mut().find(|c| {
+            c.protocol == protocol && c.client == *client && c.virt == *virt && c.is_template()
+        })
     }
 
     /// The connection a reply from `real` to `client` belongs to
@@ -234,9 +300,9 @@ impl Table {
         client: &Endpoint,
     ) -> Option<&mut Conn> {
         let b = self.bucket(protocol, client);
-        self.buckets[b]
-            .iter_mut()
-            .find(|c| c.protocol == protocol && c.client == *client && c.real == *real)
+        self.buckets[b].iter_mut().find(|c| {
+            c.protocol == protocol && c.client == *client && c.real == *real && !c.is_template()
+        })
     }
 
     /// Adds a connection; on the packet path, so it cannot sleep.
@@ -247,23 +313,42 @@ impl Table {
         bucket.last_mut().ok_or(ENOMEM)
     }
 
-    /// Removes the connection of `protocol` between `client` and `virt`.
-    pub(crate) fn remove(&mut self, protocol: u8, client: &Endpoint, virt: &Endpoint) {
+    /// Removes the connection (or with `template`, the template) of
+    /// `protocol` between `client` and `virt`.
+    pub(crate) fn remove(
+        &mut self,
+        protocol: u8,
+        client: &Endpoint,
+        virt: &Endpoint,
+        template: bool,
+    ) {
         let b = self.bucket(protocol, client);
         let bucket = &mut self.buckets[b];
-        if let Some(i) = bucket
-            .iter()
-            .position(|c| c.protocol == protocol && c.client == *client && c.virt == *virt)
-        {
+        if let Some(i) = bucket.iter().position(|c| {
+            c.protocol == protocol
+                && c.client == *client
+                && c.virt == *virt
+                && c.is_template() == template
+        }) {
             drop(bucket.remove(i));
         }
     }
 
     /// Drops every connection that expired by `now` (what each C
-    /// connection's timer does).
+    /// connection's timer does); a template that still controls
+    /// connections lives another period (`ip_vs_conn_expire()`).
     pub(crate) fn expire(&mut self, now: u64) {
         for bucket in self.buckets.iter_mut() {
-            bucket.retain(|c| time::after(c.expires, now));
+            bucket.retain(|c| {
+                if time::after(c.expires, now) {
+                    return true;
+                }
+                if c.controls() {
+                    c.touch(now);
+                    return true;
+                }
+                false
+            });
         }
     }
 

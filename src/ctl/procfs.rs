@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `/proc/net/ip_vs`, `/proc/net/ip_vs_conn` and `/proc/net/ip_vs_conn_sync`:
-//! the service and connection tables in the C IPVS's text format.
+//! `/proc/net/ip_vs`, `ip_vs_conn`, `ip_vs_conn_sync`, `ip_vs_stats` and
+//! `ip_vs_stats_percpu`: the service and connection tables and the
+//! counters in the C IPVS's text format.
 //!
 //! C: `ip_vs_info_seq_show()` in
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
@@ -18,6 +19,7 @@ use crate::{
         addr::Af,
         conn_proc::{self, ConnLine, SyncLine},
         procfs::{DestLine, ServiceLine},
+        stats::{PerCpuFile, TotalsFile},
         version::Banner,
     },
 };
@@ -137,5 +139,33 @@ impl Show for ConnsSync {
                 }
             )
         })
+    }
+}
+
+/// The contents of `/proc/net/ip_vs_stats`: the namespace's totals.
+pub(crate) struct Stats;
+
+impl Show for Stats {
+    fn show(net: &Net, out: &mut dyn fmt::Write) -> Result {
+        let total = ipvs_of(net)?.dp.total.snapshot();
+        write!(out, "{}", TotalsFile(&total)).map_err(|_| ENOMEM)
+    }
+}
+
+/// The contents of `/proc/net/ip_vs_stats_percpu`: the totals by CPU.
+pub(crate) struct StatsPerCpu;
+
+impl Show for StatsPerCpu {
+    fn show(net: &Net, out: &mut dyn fmt::Write) -> Result {
+        let total = &ipvs_of(net)?.dp.total;
+        let mut cpus = KVec::new();
+        for s in total.each() {
+            cpus.push(s, GFP_KERNEL)?;
+        }
+        let file = PerCpuFile {
+            cpus: &cpus,
+            total: &total.snapshot(),
+        };
+        write!(out, "{file}").map_err(|_| ENOMEM)
     }
 }

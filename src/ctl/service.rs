@@ -91,6 +91,8 @@ impl Service {
             SvcView {
                 key: self.key,
                 flags: self.flags,
+                timeout: self.timeout,
+                netmask: self.netmask,
                 sched: self.sched.clone(),
                 members: Members::new(self.key.af.raw(), self.flags, dests)?,
                 stats: self.stats.clone(),
@@ -368,6 +370,7 @@ impl Table {
         for i in 0..self.services.len() {
             self.zero(i)?;
         }
+        self.dp.total.zero();
         Ok(())
     }
 

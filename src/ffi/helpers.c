@@ -346,3 +346,13 @@ void ipvs_rs_timer_shutdown(struct timer_list *timer)
 {
 	timer_shutdown_sync(timer);
 }
+
+unsigned int ipvs_rs_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+unsigned int ipvs_rs_this_cpu(void)
+{
+	return raw_smp_processor_id();
+}

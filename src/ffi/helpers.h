@@ -213,4 +213,8 @@ void ipvs_rs_timer_setup(struct timer_list *timer,
 void ipvs_rs_timer_arm(struct timer_list *timer, unsigned long delay);
 void ipvs_rs_timer_shutdown(struct timer_list *timer);
 
+/* nr_cpu_ids, and raw_smp_processor_id(): the CPU running the caller. */
+unsigned int ipvs_rs_nr_cpu_ids(void);
+unsigned int ipvs_rs_this_cpu(void);
+
 #endif /* IPVS_RS_HELPERS_H */

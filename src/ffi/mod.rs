@@ -7,6 +7,7 @@
 
 mod abi;
 mod bindings;
+pub(crate) mod cpu;
 pub(crate) mod genl;
 pub(crate) mod mem;
 pub(crate) mod module;

@@ -71,6 +71,8 @@ pub(crate) mod conn_flag {
     pub(crate) const NOOUTPUT: u32 = 0x0080;
     /// `IP_VS_CONN_F_INACTIVE`.
     pub(crate) const INACTIVE: u32 = 0x0100;
+    /// `IP_VS_CONN_F_TEMPLATE`: a persistence template, not a connection.
+    pub(crate) const TEMPLATE: u32 = 0x1000;
     /// `IP_VS_CONN_F_ONE_PACKET`.
     pub(crate) const ONE_PACKET: u32 = 0x2000;
     /// `IP_VS_CONN_F_NFCT`.

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Persistent services (`ipvsadm -p`): a template remembers which real
+//! server a client (or its network, `-M`) went to, and new connections of
+//! that client follow it until the template times out.
+//!
+//! C: `ip_vs_sched_persist()` in [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
+//! and `ip_vs_check_template()` in `ip_vs_conn.c`
+
+use crate::{
+    conn::table::{Conn, Endpoint, Table},
+    dataplane::SvcView,
+    ffi::{netfilter::Verdict, time::HZ},
+    proto::{inet_addr, Packet},
+    request::{new_conn, pick, FTP_PORT},
+    sched::abi::DEST_F_AVAILABLE,
+};
+use core::sync::atomic::Ordering::Relaxed;
+
+/// The template a connection of `pkt` to `svc` looks for: protocol,
+/// client (masked, port 0) and virtual side.
+fn template_key(svc: &SvcView, pkt: &Packet) -> (u8, Endpoint, Endpoint) {
+    let mask = svc.netmask.to_ne_bytes();
+    let saddr = pkt.iph.saddr;
+    let snet = core::array::from_fn(|i| saddr[i] & mask[i]);
+    let client = Endpoint {
+        addr: inet_addr(snet),
+        port: 0,
+    };
+    let vaddr = inet_addr(pkt.iph.daddr);
+    if pkt.dport == svc.key.port {
+        // One template per client and service; FTP's covers the data
+        // connections too.
+        let port = if svc.key.port != FTP_PORT {
+            pkt.dport
+        } else {
+            0
+        };
+        (pkt.iph.protocol, client, Endpoint { addr: vaddr, port })
+    } else if svc.key.fwmark != 0 {
+        // Firewall-mark services: one template per client and mark.
+        let mark = inet_addr(svc.key.fwmark.to_be_bytes());
+        (
+            0,
+            client,
+            Endpoint {
+                addr: mark,
+                port: 0,
+            },
+        )
+    } else {
+        // Port-zero services: one per client and address.
+        (
+            pkt.iph.protocol,
+            client,
+            Endpoint {
+                addr: vaddr,
+                port: 0,
+            },
+        )
+    }
+}
+
+/// A connection of `pkt` to the persistent service `svc`: to the server
+/// of the client's template, or to a newly scheduled one with a new
+/// template. `Err(None)` to leave the packet, `Err(Some(_))` for a
+/// verdict.
+pub(crate) fn schedule(
+    svc: &SvcView,
+    conns: &mut Table,
+    pkt: &Packet,
+    now: u64,
+) -> Result<Conn, Option<Verdict>> {
+    let (protocol, tclient, tvirt) = template_key(svc, pkt);
+    let (client, virt) = (pkt.source(), pkt.destination());
+    // `ip_vs_check_template()`: a template to a server that is gone is
+    // dropped.
+    let stale = conns
+        .find_template(protocol, &tclient, &tvirt)
+        .is_some_and(|t| t.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0);
+    if stale {
+        conns.remove(protocol, &tclient, &tvirt, true);
+    }
+    if conns.find_template(protocol, &tclient, &tvirt).is_none() {
+        let dest = pick(svc, &client, &virt).ok_or(None)?;
+        let tport = if pkt.dport == svc.key.port && svc.key.port != FTP_PORT {
+            dest.shared.port
+        } else {
+            0
+        };
+        let timeout = u64::from(svc.timeout) * u64::from(HZ);
+        let t = Conn::template(protocol, tclient, tvirt, (dest.clone(), tport), timeout)
+            .map_err(|_| Some(Verdict::Drop))?;
+        conns.insert(t).map_err(|_| Some(Verdict::Drop))?;
+    }
+    let t = conns
+        .find_template(protocol, &tclient, &tvirt)
+        .ok_or(Some(Verdict::Drop))?;
+    let dest = t.dest.clone();
+    let dport = if pkt.dport == svc.key.port && dest.shared.port != 0 {
+        dest.shared.port
+    } else {
+        pkt.dport
+    };
+    let mut conn = new_conn(svc, pkt, &client, &virt, (dest, dport));
+    conn.controlled_by(t);
+    // The template lives on from its latest connection.
+    t.touch(now);
+    Ok(conn)
+}
