@@ -124,7 +124,7 @@ impl Packet {
     ) {
         match self.tcp {
             Some(flags) => conn.tcp_packet(dir, flags, false, tcp_timeouts),
-            None => conn.udp_packet(udp_timeout),
+            None => conn.udp_packet(dir, udp_timeout),
         }
     }
 }

@@ -151,7 +151,9 @@ ipvs_unload() {
 		# Services left behind (say by a test that timed out) hold
 		# their schedulers: clear the table of init_net once.
 		[ -n "$cleared" ] || { ipvsadm -C 2>/dev/null; cleared=1; }
-		if (($(timestamp_ms) - start > BUSYWAIT_TIMEOUT)); then
+		# Deleted namespaces release their services only when the
+		# kernel's cleanup_net gets to them: seconds in this VM.
+		if (($(timestamp_ms) - start > 3 * BUSYWAIT_TIMEOUT)); then
 			fail "ipvs_unload: still loaded: ${IPVS_MODULES[*]}"
 			return $ksft_fail
 		fi
@@ -209,64 +211,91 @@ ipvs_header_re() {
 	echo "IP Virtual Server version 1\.2\.1 \(size=$size\)"
 }
 
-# setup_lvs nat|flat N: a client, a director and N real servers, each in its
-# own namespace ($client, $director, $rs1...). The virtual address VIP
-# (10.0.0.100) is on the director's lo; every real server has it on lo too
-# (not answering ARP for it) and tunl0 up, for direct routing and
-# tunnelling, and serves TCP and UDP port 80 answering its name (rs1...).
-#   nat:  client 10.0.0.2 - 10.0.0.1 director 192.168.100.1 - rsI .(10+I),
-#         whose default route is the director: replies pass it.
-#   flat: client, director (10.0.0.1) and rsI (10.0.0.(10+I)) share one
-#         link: replies go straight to the client.
-# RS_ADDR[I] is rsI's address.
+# setup_lvs N: a client, a director and N real servers, each in its own
+# namespace ($client, $director, $rs1...):
+#   client 10.0.0.2 - 10.0.0.1 director 192.168.100.1 - rsI 192.168.100.(10+I)
+# The virtual address VIP (10.0.0.100) is on the director's lo. Each real
+# server has it on lo too (not answering ARP for it) and tunl0 up, for
+# direct routing and tunnels, and routes through the director, which lets
+# replies from VIP in (accept_local). Every server answers on TCP and UDP
+# ports 80 to 83 with its name (rs1...). RS_ADDR[I] is rsI's address.
 VIP=10.0.0.100
+# The real servers' program: TCP and UDP ports 80-83, answering the first
+# argument; UDP answers come from the address asked (VIP or the server's).
+NAME_SERVER='
+import select, socket, sys
+name = sys.argv[1].encode() + b"\n"
+socks = []
+for port in range(80, 84):
+    t = socket.socket()
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("", port))
+    t.listen(16)
+    socks.append(t)
+    for addr in (sys.argv[2], ""):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        u.bind((addr, port))
+        socks.append(u)
+open(sys.argv[3], "w").close()
+while True:
+    for s in select.select(socks, [], [])[0]:
+        if s.type == socket.SOCK_STREAM:
+            c, _ = s.accept()
+            c.sendall(name)
+            c.close()
+        else:
+            _, peer = s.recvfrom(512)
+            s.sendto(name, peer)
+'
 setup_lvs() {
-	local mode=$1 n=$2 i rs ns net=10.0.0
+	local n=$1 i rs ns ready
 	RS_ADDR=()
+	ready=$(mktemp -d)
 	setup_ns client director || return
 	ip link add veth0 netns "$client" type veth peer name veth0 netns "$director" || return
-	ip -n "$client" addr add 10.0.0.2/24 dev veth0
-	ip -n "$client" link set veth0 up
-	ip -n "$director" link add br0 type bridge
-	ip -n "$director" link set br0 up
-	ip -n "$director" link set veth0 up
-	ip -n "$director" addr add "$VIP/32" dev lo
-	ip netns exec "$director" sysctl -qw net.ipv4.ip_forward=1
-	if [ "$mode" = nat ]; then
-		ip -n "$director" addr add 10.0.0.1/24 dev veth0
-		ip -n "$director" addr add 192.168.100.1/24 dev br0
-		net=192.168.100
-	else
-		ip -n "$director" link set veth0 master br0
-		ip -n "$director" addr add 10.0.0.1/24 dev br0
-	fi
+	ip -n "$client" -batch - <<-EOF
+		addr add 10.0.0.2/24 dev veth0
+		link set veth0 up
+		route add default via 10.0.0.1
+	EOF
+	ip -n "$director" -batch - <<-EOF
+		link add br0 type bridge
+		link set br0 up
+		link set veth0 up
+		addr add $VIP/32 dev lo
+		addr add 10.0.0.1/24 dev veth0
+		addr add 192.168.100.1/24 dev br0
+	EOF
+	ip netns exec "$director" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.accept_local=1 net.ipv4.conf.br0.accept_local=1
 	for ((i = 1; i <= n; i++)); do
 		rs=rs$i
 		setup_ns "$rs" || return
 		ns=${!rs}
-		RS_ADDR[i]=$net.$((10 + i))
+		RS_ADDR[i]=192.168.100.$((10 + i))
 		ip link add "veth-$rs" netns "$director" type veth peer name eth0 netns "$ns"
 		ip -n "$director" link set "veth-$rs" master br0 up
-		ip -n "$ns" addr add "${RS_ADDR[i]}/24" dev eth0
-		ip -n "$ns" link set eth0 up
-		ip -n "$ns" addr add "$VIP/32" dev lo
-		ip -n "$ns" link set tunl0 up
+		ip -n "$ns" -batch - <<-EOF
+			addr add ${RS_ADDR[i]}/24 dev eth0
+			link set eth0 up
+			addr add $VIP/32 dev lo
+			link set tunl0 up
+			route add default via 192.168.100.1
+		EOF
 		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
 			net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.tunl0.rp_filter=0
-		[ "$mode" = nat ] && ip -n "$ns" route add default via 192.168.100.1
-		ip netns exec "$ns" socat TCP-LISTEN:80,reuseaddr,fork EXEC:"echo $rs" &
-		ip netns exec "$ns" socat UDP-RECVFROM:80,reuseaddr,fork EXEC:"echo $rs" &
+		ip netns exec "$ns" python3 -c "$NAME_SERVER" "$rs" "$VIP" "$ready/$rs" >/dev/null 2>&1 &
 	done
 	# The servers listen before anyone connects.
-	for ((i = 1; i <= n; i++)); do
-		rs=rs$i
-		busywait "$BUSYWAIT_TIMEOUT" listening "${!rs}" || return
-	done
+	busywait "$BUSYWAIT_TIMEOUT" servers_ready "$ready" "$n"
+	local rc=$?
+	rm -rf "$ready"
+	return $rc
 }
 
-# listening NS: whether TCP and UDP port 80 are bound in NS.
-listening() {
-	ip netns exec "$1" ss -Htln 'sport = :80' | grep -q . &&
-		ip netns exec "$1" ss -Huln 'sport = :80' | grep -q .
+# servers_ready DIR N: whether N servers said they listen.
+servers_ready() {
+	[ "$(ls "$1" | wc -l)" -ge "$2" ]
 }

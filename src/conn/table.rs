@@ -17,7 +17,7 @@ use crate::{
     },
     sched::abi::DEST_F_OVERLOAD,
 };
-use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 /// One side of a connection: address (`union nf_inet_addr` layout) and
@@ -48,9 +48,18 @@ pub(crate) struct Conn {
     pub(crate) expires: u64,
     /// Where it goes; its counters count this connection.
     pub(crate) dest: Arc<Dest>,
-    /// For a persistence template, how many connections it controls; for
-    /// a connection a template made, that template's count.
-    control: Option<Arc<AtomicU32>>,
+    /// For a persistence template, its shared part; for a connection a
+    /// template made, that template's.
+    control: Option<Arc<Control>>,
+}
+
+/// What a persistence template shares with the connections it controls.
+#[derive(Default)]
+struct Control {
+    /// How many connections it controls (`n_control`).
+    count: AtomicU32,
+    /// `IP_VS_CTPL_S_ASSURED`: one of them got an answer.
+    assured: AtomicBool,
 }
 
 impl Conn {
@@ -99,7 +108,7 @@ impl Conn {
         (dest, dport): (Arc<Dest>, u16),
         timeout: u64,
     ) -> Result<Conn> {
-        let control = Arc::new(AtomicU32::new(0), GFP_ATOMIC)?;
+        let control = Arc::new(Control::default(), GFP_ATOMIC)?;
         let mut t = Conn::new(protocol, client, virt, (dest, dport), conn_flag::TEMPLATE);
         t.timeout = timeout;
         t.control = Some(control);
@@ -110,7 +119,7 @@ impl Conn {
     /// (`ip_vs_control_add()`).
     pub(crate) fn controlled_by(&mut self, template: &Conn) {
         if let Some(c) = &template.control {
-            c.fetch_add(1, Relaxed);
+            c.count.fetch_add(1, Relaxed);
             self.control = Some(c.clone());
         }
     }
@@ -122,7 +131,11 @@ impl Conn {
 
     /// Whether a template still controls connections.
     fn controls(&self) -> bool {
-        self.is_template() && self.control.as_ref().is_some_and(|c| c.load(Relaxed) != 0)
+        self.is_template()
+            && self
+                .control
+                .as_ref()
+                .is_some_and(|c| c.count.load(Relaxed) != 0)
     }
 
     /// The forwarding method (`IP_VS_CONN_F_FWD_MASK`).
@@ -147,6 +160,9 @@ impl Conn {
         }
         let new = tcp_state::next(self.state, dir, flags, secure);
         if new != self.state {
+            if new == TcpState::Established {
+                self.assure_template();
+            }
             let inactive = self.flags & conn_flag::INACTIVE != 0;
             let s = &self.dest.shared;
             if !inactive && !new.is_active() {
@@ -162,16 +178,33 @@ impl Conn {
         self.timeout = u64::from(secs) * u64::from(time::HZ);
     }
 
-    /// A UDP packet: the single state's timeout.
-    pub(crate) fn udp_packet(&mut self, timeout_secs: u32) {
+    /// A UDP packet going `dir`: the single state's timeout; a reply
+    /// assures the template.
+    pub(crate) fn udp_packet(&mut self, dir: Direction, timeout_secs: u32) {
         self.timeout = u64::from(timeout_secs) * u64::from(time::HZ);
+        if dir == Direction::Output {
+            self.assure_template();
+        }
+    }
+
+    /// `ip_vs_control_assure_ct()`: the template of this connection, if
+    /// any, saw its client served.
+    fn assure_template(&self) {
+        if !self.is_template() {
+            if let Some(c) = &self.control {
+                c.assured.store(true, Relaxed);
+            }
+        }
     }
 
     /// The protocol state's name, as `/proc/net/ip_vs_conn` shows it.
     pub(crate) fn state_name(&self) -> &'static str {
         if self.is_template() {
-            // `ip_vs_ctpl_state_name_table`: templates stay in NONE.
-            "NONE"
+            // `ip_vs_ctpl_state_name_table`.
+            match &self.control {
+                Some(c) if c.assured.load(Relaxed) => "ASSURED",
+                _ => "NONE",
+            }
         } else if self.protocol == crate::logic::packet::UDP {
             UdpState::Normal.name()
         } else {
@@ -189,7 +222,7 @@ impl Drop for Conn {
     fn drop(&mut self) {
         if !self.is_template() {
             if let Some(c) = &self.control {
-                c.fetch_sub(1, Relaxed);
+                c.count.fetch_sub(1, Relaxed);
             }
         }
         unbind(&self.dest, self.flags);
