@@ -36,7 +36,8 @@ pub(crate) struct NetIpvs {
     _proc_conns_sync: procfs::File<ctl::procfs::ConnsSync>,
     _proc_stats: procfs::File<ctl::procfs::Stats>,
     _proc_stats_percpu: procfs::File<ctl::procfs::StatsPerCpu>,
-    _sysctls: sysctl::Table,
+    /// The integer sysctls of `net/ipv4/vs`.
+    pub(crate) sysctls: sysctl::Table,
     /// The virtual services; the lock is the control plane's mutex
     /// (`service_mutex` in C), taken before any other of this namespace.
     #[pin]
@@ -70,7 +71,7 @@ impl NetState for NetIpvs {
                 _proc_conns_sync: proc_conns_sync,
                 _proc_stats: proc_stats,
                 _proc_stats_percpu: proc_stats_percpu,
-                _sysctls: sysctls,
+                sysctls,
                 services <- new_mutex!(service::Table::new(dp.clone())),
                 timeouts <- new_mutex!(Timeouts::DEFAULT),
                 dp,

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Replies of real servers to NAT connections: the source becomes the
-//! virtual service again on the way back to the client.
+//! Replies of real servers passing this host: counted and moving their
+//! connection on; on NAT connections the source becomes the virtual
+//! service again on the way back to the client.
 //!
 //! C: `ip_vs_out_hook()` and `handle_response()` in
 //! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
 
 use crate::{
+    conn::table::Endpoint,
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{dest::conn_flag, tcp_state::Direction},
@@ -19,7 +21,7 @@ use core::sync::atomic::Ordering::Relaxed;
 
 /// The reply hooks (FORWARD, LOCAL_IN and LOCAL_OUT for local real
 /// servers).
-pub(crate) fn handle(net: Net, skb: Skb<'_>) -> Verdict {
+pub(crate) fn handle(net: Net, mut skb: Skb<'_>) -> Verdict {
     if skb.handled() {
         return Verdict::Accept;
     }
@@ -29,24 +31,39 @@ pub(crate) fn handle(net: Net, skb: Skb<'_>) -> Verdict {
     let Parsed::Packet(pkt) = proto::parse(&skb) else {
         return Verdict::Accept;
     };
-    match virt_of(&ipvs.dp, &pkt) {
-        Some(virt) => xmit::snat(skb, &pkt, &virt),
-        None => Verdict::Accept,
+    match reply_to(&ipvs.dp, &pkt) {
+        Reply::Nat(virt) => xmit::snat(skb, &pkt, &virt),
+        Reply::Pass => {
+            skb.set_handled();
+            Verdict::Accept
+        }
+        Reply::None => Verdict::Accept,
     }
 }
 
-/// The virtual side of the NAT connection `pkt` replies on, after counting
-/// the packet and moving the connection on; `None` when it is no reply.
-fn virt_of(dp: &DataPlane, pkt: &Packet) -> Option<crate::conn::table::Endpoint> {
+/// What to do with a packet on the way out.
+enum Reply {
+    /// A reply on a NAT connection, to come from this virtual service.
+    Nat(Endpoint),
+    /// A reply on a connection of another forwarding method: it goes on
+    /// unchanged.
+    Pass,
+    /// No reply to a connection of ours.
+    None,
+}
+
+/// Finds the connection `pkt` replies on, counts the packet and moves the
+/// connection on (`handle_response()`).
+fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
     let now = time::jiffies();
     let mut guard = dp.state.lock();
     let st = &mut *guard;
-    let c = st
+    let Some(c) = st
         .conns
-        .find_out(pkt.iph.protocol, &pkt.source(), &pkt.destination())?;
-    if c.fwd() != conn_flag::MASQ {
-        return None;
-    }
+        .find_out(pkt.iph.protocol, &pkt.source(), &pkt.destination())
+    else {
+        return Reply::None;
+    };
     // `ip_vs_out_stats()`.
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
         c.dest.stats.packet_out(pkt.len);
@@ -55,5 +72,9 @@ fn virt_of(dp: &DataPlane, pkt: &Packet) -> Option<crate::conn::table::Endpoint>
     }
     pkt.update(c, Direction::Output, &st.tcp_timeouts, st.udp_timeout);
     c.touch(now);
-    Some(c.virt)
+    if c.fwd() == conn_flag::MASQ {
+        Reply::Nat(c.virt)
+    } else {
+        Reply::Pass
+    }
 }

@@ -13,10 +13,12 @@ use crate::{
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{
         addr::Af,
+        conn_reuse,
         dest::conn_flag,
         packet,
         service::flag as svc_flag,
-        tcp_state::{Direction, TcpState},
+        sysctl,
+        tcp_state::Direction,
     },
     netns::NetIpvs,
     persist,
@@ -68,7 +70,11 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
         Parsed::Truncated => return Verdict::Drop,
         Parsed::Packet(p) => p,
     };
-    let action = decide(&ipvs.dp, &pkt, skb.mark());
+    let policy = conn_reuse::Policy {
+        reuse_mode: ipvs.sysctls.get(sysctl::index::CONN_REUSE_MODE),
+        expire_nodest: ipvs.sysctls.get(sysctl::index::EXPIRE_NODEST_CONN) != 0,
+    };
+    let action = decide(&ipvs.dp, &pkt, skb.mark(), policy);
     match action {
         Action::Done(v) => v,
         Action::Unreachable => {
@@ -86,21 +92,29 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
 }
 
 /// The part under the data plane's lock: connection, state, counters.
-fn decide(dp: &DataPlane, pkt: &Packet, mark: u32) -> Action {
+fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, policy: conn_reuse::Policy) -> Action {
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
     let mut guard = dp.state.lock();
     let st = &mut *guard;
     let protocol = pkt.iph.protocol;
     if let Some(c) = st.conns.find_in(protocol, &client, &virt) {
-        let reuse = pkt.tcp.is_some_and(|f| f.syn) && c.state == TcpState::TimeWait;
+        let old = conn_reuse::Existing {
+            tcp: pkt.tcp.map(|_| c.state),
+            no_output: c.flags & conn_flag::NOOUTPUT != 0,
+            controlled: c.is_controlled(),
+            quiescent: c.dest.shared.weight.load(Relaxed) == 0,
+        };
+        let opens = pkt.tcp.is_some_and(|f| f.syn);
         let available = c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0;
-        if !reuse && !available {
-            // The server is gone (expire_nodest_conn is off).
-            return Action::Done(Verdict::Drop);
-        }
-        if reuse {
-            // conn_reuse_mode: a new connection from the same port.
+        if opens && conn_reuse::reschedule(old, policy) {
+            // A new connection from the same port.
+            st.conns.remove(protocol, &client, &virt, false);
+        } else if !available {
+            // The server is gone.
+            if !policy.expire_nodest {
+                return Action::Done(Verdict::Drop);
+            }
             st.conns.remove(protocol, &client, &virt, false);
         }
     }

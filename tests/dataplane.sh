@@ -17,13 +17,16 @@ need_tools socat ipvsadm python3
 # The services: port, then ipvsadm options.
 services=("80 -m" "81 -g" "82 -i" "83 -m -p 60")
 
-# ask PROTO PORT: one request from the client to VIP:PORT, prints who
-# answered. Over TCP the client only reads.
+# ask PROTO PORT SPORT: one request from the client's port SPORT to
+# VIP:PORT, prints who answered. Over TCP the client only reads. Every
+# request has its own source port: a port the client's kernel picked again
+# would meet the old connection in the director's table, and what happens
+# then depends on that connection's state.
 ask() {
 	if [ "$1" = udp ]; then
-		echo hello | ip netns exec "$client" socat -t 3 -T 3 - "UDP:$VIP:$2"
+		echo hello | ip netns exec "$client" socat -t 3 -T 3 - "UDP:$VIP:$2,bind=:$3"
 	else
-		ip netns exec "$client" socat -T 3 -u "TCP:$VIP:$2" -
+		ip netns exec "$client" socat -T 3 -u "TCP:$VIP:$2,bind=:$3" -
 	fi 2>/dev/null | grep . || echo none
 }
 
@@ -48,17 +51,11 @@ scenario() {
 	for s in "${services[@]}"; do
 		read -r port method extra <<<"$s"
 		for p in tcp udp; do
-			echo "$port $p: $(for i in 1 2 3 4; do ask $p "$port"; done | tr '\n' ' ')"
+			echo "$port $p: $(for i in 1 2 3 4; do ask $p "$port" "2$port$i"; done | tr '\n' ' ')"
 		done
 	done
 	echo "connections:"
-	# Known difference: the C IPVS ends tunnelled TCP connections of this
-	# topology in TIME_WAIT, ours in FIN_WAIT (to be explained, see the
-	# issue notes): their state is not compared.
-	d ipvsadm -Lnc | awk 'NR > 2 {
-		sub(/:[0-9]+$/, "", $4)
-		if ($1 == "TCP" && $5 ~ /:82$/ && $3 != "NONE" && $3 != "ASSURED") $3 = "-"
-		print $1, $3, $4, $5, $6 }' | sort
+	d ipvsadm -Lnc | awk 'NR > 2 { sub(/:[0-9]+$/, "", $4); print $1, $3, $4, $5, $6 }' | sort
 	echo "counters:"
 	d ipvsadm -Ln | awk '/->/ { print $2, $3, $5, $6 }'
 	d ipvsadm -Ln --stats | awk '/->/ { print $2, $3 }'
@@ -96,13 +93,13 @@ udp_conns() {
 }
 d ipvsadm --set 0 0 1
 before=$(udp_conns)
-ask udp 80 >/dev/null
+ask udp 80 30001 >/dev/null
 sleep 3
 check_eq "UDP connections after one expired" "$before" "$(udp_conns)"
 
 # A destination deleted while a connection uses it waits in the trash;
 # added again it comes back with it (its inactive count shows it).
-rs=$(ask tcp 80)
+rs=$(ask tcp 80 30002)
 i=${rs#rs}
 inact() {
 	d ipvsadm -Ln -t "$VIP:80" | awk -v a="${RS_ADDR[i]}:80" '$2 == a { print $6 }'

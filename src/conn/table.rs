@@ -124,6 +124,11 @@ impl Conn {
         }
     }
 
+    /// Whether a persistence template controls this connection.
+    pub(crate) fn is_controlled(&self) -> bool {
+        !self.is_template() && self.control.is_some()
+    }
+
     /// Whether this is a persistence template.
     pub(crate) fn is_template(&self) -> bool {
         self.flags & conn_flag::TEMPLATE != 0
@@ -296,6 +301,19 @@ impl Table {
         (h as usize) & (self.buckets.len() - 1)
     }
 
+    /// The first entry of `protocol` with `client` that `wanted` accepts.
+    fn find(
+        &mut self,
+        protocol: u8,
+        client: &Endpoint,
+        wanted: impl Fn(&Conn) -> bool,
+    ) -> Option<&mut Conn> {
+        let b = self.bucket(protocol, client);
+        self.buckets[b]
+            .iter_mut()
+            .find(|c| c.protocol == protocol && c.client == *client && wanted(c))
+    }
+
     /// The connection a request from `client` to `virt` belongs to
     /// (`ip_vs_conn_in_get()`).
     pub(crate) fn find_in(
@@ -304,10 +322,7 @@ impl Table {
         client: &Endpoint,
         virt: &Endpoint,
     ) -> Option<&mut Conn> {
-        let b = self.bucket(protocol, client);
-        self.buckets[b].iter_mut().find(|c| {
-            c.protocol == protocol && c.client == *client && c.virt == *virt && !c.is_template()
-        })
+        self.find(protocol, client, |c| c.virt == *virt && !c.is_template())
     }
 
     /// The persistence template of `protocol` for `client` (port 0) and
@@ -318,23 +333,26 @@ impl Table {
         client: &Endpoint,
         virt: &Endpoint,
     ) -> Option<&mut Conn> {
-        let b = self.bucket(protocol, client);
-        self.buckets[b].iter_mut().find(|c| {
-            c.protocol == protocol && c.client == *client && c.virt == *virt && c.is_template()
-        })
+        self.find(protocol, client, |c| c.virt == *virt && c.is_template())
     }
 
-    /// The connection a reply from `real` to `client` belongs to
-    /// (`ip_vs_conn_out_get()`).
+    /// The connection a reply from `source` to `client` belongs to
+    /// (`ip_vs_conn_out_get()`): NAT replies come from the real server,
+    /// those of direct routing and tunnels (when they pass this host) from
+    /// the virtual service.
     pub(crate) fn find_out(
         &mut self,
         protocol: u8,
-        real: &Endpoint,
+        source: &Endpoint,
         client: &Endpoint,
     ) -> Option<&mut Conn> {
-        let b = self.bucket(protocol, client);
-        self.buckets[b].iter_mut().find(|c| {
-            c.protocol == protocol && c.client == *client && c.real == *real && !c.is_template()
+        self.find(protocol, client, |c| {
+            let from = if c.fwd() == conn_flag::MASQ {
+                &c.real
+            } else {
+                &c.virt
+            };
+            from == source && !c.is_template()
         })
     }
 

@@ -6,7 +6,10 @@
 
 use super::{bindings, pernet::Net};
 use crate::logic::sysctl::{Check, Var};
-use core::{ptr::NonNull, sync::atomic::AtomicI32};
+use core::{
+    ptr::NonNull,
+    sync::atomic::{AtomicI32, Ordering::Relaxed},
+};
 use kernel::{ffi::c_void, prelude::*};
 
 /// Integer sysctls registered in one namespace, with their values.
@@ -19,7 +22,7 @@ use kernel::{ffi::c_void, prelude::*};
 pub(crate) struct Table {
     header: NonNull<bindings::ctl_table_header>,
     _entries: KVec<bindings::ctl_table>,
-    _values: KVec<AtomicI32>,
+    values: KVec<AtomicI32>,
     _bounds: KVec<[i32; 2]>,
 }
 
@@ -88,9 +91,14 @@ impl Table {
         Ok(Table {
             header,
             _entries: entries,
-            _values: values,
+            values,
             _bounds: bounds,
         })
+    }
+
+    /// The value of the `index`th sysctl (0 past the end).
+    pub(crate) fn get(&self, index: usize) -> i32 {
+        self.values.get(index).map_or(0, |v| v.load(Relaxed))
     }
 }
 

@@ -9,6 +9,7 @@
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod addr;
 pub(crate) mod conn_proc;
+pub(crate) mod conn_reuse;
 pub(crate) mod conn_tab;
 #[cfg_attr(not(test), allow(dead_code))] // Until issue 3's sockopt commands use all of it.
 pub(crate) mod dest;

@@ -58,6 +58,14 @@ pub(crate) const VARS: [Var; 19] = [
     var(c"ignore_tunneled", 0, Check::Any),
 ];
 
+/// Where the sysctls the packet path reads are in [`VARS`].
+pub(crate) mod index {
+    /// `expire_nodest_conn`.
+    pub(crate) const EXPIRE_NODEST_CONN: usize = 8;
+    /// `conn_reuse_mode`.
+    pub(crate) const CONN_REUSE_MODE: usize = 16;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +78,12 @@ mod tests {
                 assert!((min..=max).contains(&v.default), "{:?}", v.name);
             }
         }
+    }
+
+    #[test]
+    fn indices_name_their_sysctl() {
+        assert_eq!(VARS[index::EXPIRE_NODEST_CONN].name, c"expire_nodest_conn");
+        assert_eq!(VARS[index::CONN_REUSE_MODE].name, c"conn_reuse_mode");
     }
 
     #[test]
