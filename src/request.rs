@@ -12,12 +12,7 @@ use crate::{
     dataplane::{DataPlane, State, SvcView},
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{
-        addr::Af,
-        conn_reuse,
-        dest::conn_flag,
-        packet,
-        service::flag as svc_flag,
-        sysctl,
+        addr::Af, conn_reuse, dest::conn_flag, packet, service::flag as svc_flag, sysctl,
         tcp_state::Direction,
     },
     netns::NetIpvs,
