@@ -77,6 +77,12 @@ pub(crate) const FAMILY: FamilySpec = FamilySpec {
             dumpit: true,
         },
         dumpit(cmd::GET_DEST),
+        // Registered although no sync daemon can start, so that the
+        // generic netlink core's CAP_NET_ADMIN check (GENL_ADMIN_PERM)
+        // comes first, as in C: EPERM for an unprivileged caller, not the
+        // EOPNOTSUPP of an unknown command.
+        doit(cmd::NEW_DAEMON),
+        doit(cmd::DEL_DAEMON),
         dumpit(cmd::GET_DAEMON),
         doit(cmd::SET_CONFIG),
         doit(cmd::GET_CONFIG),
@@ -109,6 +115,9 @@ impl Handler for Genl {
             }
             cmd::GET_SERVICE => get_service(req, ipvs),
             cmd::SET_CONFIG => set_config(req, ipvs),
+            // No sync daemon here: what the caller got when the commands
+            // were not registered (and what sockopt's start answers).
+            cmd::NEW_DAEMON | cmd::DEL_DAEMON => Err(EOPNOTSUPP),
             c => set_cmd(req, &net, ipvs, c),
         }
     }

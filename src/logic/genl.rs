@@ -20,6 +20,8 @@ pub(crate) mod cmd {
     pub(crate) const SET_DEST: u8 = 6;
     pub(crate) const DEL_DEST: u8 = 7;
     pub(crate) const GET_DEST: u8 = 8;
+    pub(crate) const NEW_DAEMON: u8 = 9;
+    pub(crate) const DEL_DAEMON: u8 = 10;
     pub(crate) const GET_DAEMON: u8 = 11;
     pub(crate) const SET_CONFIG: u8 = 12;
     pub(crate) const GET_CONFIG: u8 = 13;
