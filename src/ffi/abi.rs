@@ -18,6 +18,8 @@ const _: () = {
     assert!(genl::cmd::DEL_DEST as u32 == b::IPVS_CMD_DEL_DEST);
     assert!(genl::cmd::GET_DEST as u32 == b::IPVS_CMD_GET_DEST);
     assert!(genl::cmd::ZERO as u32 == b::IPVS_CMD_ZERO);
+    assert!(genl::cmd::NEW_DAEMON as u32 == b::IPVS_CMD_NEW_DAEMON);
+    assert!(genl::cmd::DEL_DAEMON as u32 == b::IPVS_CMD_DEL_DAEMON);
     assert!(genl::cmd::GET_DAEMON as u32 == b::IPVS_CMD_GET_DAEMON);
     assert!(genl::cmd::SET_CONFIG as u32 == b::IPVS_CMD_SET_CONFIG);
     assert!(genl::cmd::GET_CONFIG as u32 == b::IPVS_CMD_GET_CONFIG);

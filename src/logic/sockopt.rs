@@ -542,9 +542,9 @@ impl DaemonUser {
 /// C's order is kept for every failure C has with no daemon running: a bad
 /// name (EINVAL), an unknown interface (ENODEV, looked up before the state
 /// is), a state that is neither master nor backup (EINVAL). Where C would
-/// start a thread, the answer is EOPNOTSUPP, the errno the generic netlink
-/// front end gives for `IPVS_CMD_NEW_DAEMON` (an operation it does not
-/// register), so both interfaces say the same.
+/// start a thread, the answer is EOPNOTSUPP, as the generic netlink front
+/// end gives for `IPVS_CMD_NEW_DAEMON` there (`genl::daemon::new`), so both
+/// interfaces say the same.
 pub(crate) fn start_daemon(
     d: &DaemonUser,
     dev_exists: impl FnOnce(&[u8; IFNAME_MAXLEN]) -> bool,
