@@ -35,7 +35,8 @@ use kernel::{prelude::*, sync::Arc};
 pub(crate) struct Service {
     /// Which service; the address as `ip_vs_addr_copy()` keeps it.
     pub(crate) key: Key,
-    /// `IP_VS_SVC_F_*`.
+    /// `IP_VS_SVC_F_*`, with `IP_VS_SVC_F_HASHED` while in the table (as
+    /// C's `svc->flags`).
     pub(crate) flags: u32,
     /// Persistence timeout in seconds.
     pub(crate) timeout: u32,
@@ -285,6 +286,9 @@ impl Table {
         if let Some(s) = sched {
             service.bind(s)?;
         }
+        // ip_vs_svc_hash(): in the table from here on, as GET_SERVICE
+        // shows (the scheduler was bound to the unhashed flags, as in C).
+        service.flags = svc::flags_on_hash(service.flags);
         let view = service.view()?;
         self.services.push(service, GFP_KERNEL)?;
         if let Err(e) = self.dp.publish(view) {

@@ -60,7 +60,7 @@ fn copy_service(b: &mut [u8; so::SERVICE_ENTRY_LEN], s: &Service) {
             port: s.key.port,
             fwmark: s.key.fwmark,
             sched_name: s.sched_name(),
-            flags: so::reported_flags(s.flags),
+            flags: s.flags,
             timeout: so::reported_timeout(s.timeout, HZ),
             netmask: s.netmask,
             num_dests: u32::try_from(s.dests.len()).unwrap_or(u32::MAX),

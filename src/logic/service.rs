@@ -341,6 +341,12 @@ pub(crate) fn flags_on_edit(flags: u32) -> u32 {
     flags | flag::HASHED
 }
 
+/// `svc->flags` once `ip_vs_svc_hash()` put a new service in the table:
+/// what GET_SERVICE (netlink and sockopt) reports from then on.
+pub(crate) fn flags_on_hash(flags: u32) -> u32 {
+    flags | flag::HASHED
+}
+
 /// `M` bytes of `raw` at `off`; zeros if out of range, which the fixed
 /// sizes of the callers' structs rule out.
 pub(crate) fn field<const M: usize>(raw: &[u8], off: usize) -> [u8; M] {
@@ -750,6 +756,11 @@ mod tests {
         );
         assert_eq!(
             flags_on_edit(flag::PERSISTENT),
+            flag::HASHED | flag::PERSISTENT
+        );
+        // ip_vs_svc_hash() 424, right after the add.
+        assert_eq!(
+            flags_on_hash(flags_on_add(flag::PERSISTENT)),
             flag::HASHED | flag::PERSISTENT
         );
     }

@@ -384,12 +384,6 @@ pub(crate) struct ServiceEntry<'a> {
     pub(crate) stats: Kstats,
 }
 
-/// `svc->flags` as C reports them: every service in the table went through
-/// `ip_vs_svc_hash()`, which sets `IP_VS_SVC_F_HASHED`.
-pub(crate) fn reported_flags(flags: u32) -> u32 {
-    flags | svc::flag::HASHED
-}
-
 /// `svc->timeout / HZ`: C keeps the persistence timeout in jiffies, as
 /// `u->timeout * HZ` in an unsigned int, so a timeout above `UINT_MAX / HZ`
 /// comes back wrapped.
@@ -697,7 +691,7 @@ mod tests {
             port: 80u16.to_be(),
             fwmark: 0,
             sched_name: b"wrr",
-            flags: reported_flags(svc::flag::PERSISTENT),
+            flags: svc::flag::PERSISTENT | svc::flag::HASHED,
             timeout: 300,
             netmask: u32::from_ne_bytes([255, 255, 255, 0]),
             num_dests: 2,
