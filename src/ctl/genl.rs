@@ -15,11 +15,12 @@ use crate::{
     ffi::{
         genl::{AttrType, Dump, FamilySpec, Handler, Msg, Op, Request},
         pernet::Net,
+        sockopt::dev_exists,
         time::HZ,
     },
     logic::{
         dest::{self as dst, attr as dattr, conn_flag},
-        genl::{cmd, cmd_attr, info_attr, FAMILY_NAME, FAMILY_VERSION},
+        genl::{cmd, cmd_attr, daemon, info_attr, FAMILY_NAME, FAMILY_VERSION},
         nla,
         service::{self as svc, attr},
         stats::{self, Kstats},
@@ -115,9 +116,7 @@ impl Handler for Genl {
             }
             cmd::GET_SERVICE => get_service(req, ipvs),
             cmd::SET_CONFIG => set_config(req, ipvs),
-            // No sync daemon here: what the caller got when the commands
-            // were not registered (and what sockopt's start answers).
-            cmd::NEW_DAEMON | cmd::DEL_DAEMON => Err(EOPNOTSUPP),
+            cmd::NEW_DAEMON | cmd::DEL_DAEMON => set_daemon(req, &net, ipvs),
             c => set_cmd(req, &net, ipvs, c),
         }
     }
@@ -133,6 +132,20 @@ impl Handler for Genl {
             _ => Err(EINVAL),
         }
     }
+}
+
+/// `IPVS_CMD_NEW_DAEMON` and `IPVS_CMD_DEL_DAEMON`
+/// (`ip_vs_genl_set_daemon()`): no sync daemon runs or can start, so each
+/// ends in the errno [`daemon`] gives.
+fn set_daemon(req: &Request<'_>, net: &Net, ipvs: &NetIpvs) -> Result {
+    let attrs = daemon::parse_attrs(req.attr(cmd_attr::DAEMON))?;
+    let e = if req.cmd() == cmd::NEW_DAEMON {
+        let mixed = ipvs.services.lock().has_mixed_af_dests();
+        daemon::new(&attrs, mixed, |name| dev_exists(net, name))
+    } else {
+        daemon::del(&attrs)
+    };
+    Err(e.into())
 }
 
 /// `IPVS_CMD_SET_CONFIG`: the timeouts present in the request replace the

@@ -242,6 +242,14 @@ impl Table {
         self.services.iter().filter(|s| s.key.af == af).count()
     }
 
+    /// Whether a destination of another family than its service exists
+    /// (C's `ipvs->mixed_address_family_dests > 0`).
+    pub(crate) fn has_mixed_af_dests(&self) -> bool {
+        self.services
+            .iter()
+            .any(|s| s.dests.iter().any(|d| d.af() != s.key.af.raw()))
+    }
+
     /// The `i`-th service.
     pub(crate) fn get(&self, i: usize) -> Option<&Service> {
         self.services.get(i).map(|s| &**s)

@@ -536,9 +536,9 @@ impl DaemonUser {
 /// C's order is kept for every failure C has with no daemon running: a bad
 /// name (EINVAL), an unknown interface (ENODEV, looked up before the state
 /// is), a state that is neither master nor backup (EINVAL). Where C would
-/// start a thread, the answer is EOPNOTSUPP, the errno the generic netlink
-/// front end gives for `IPVS_CMD_NEW_DAEMON` (which it registers only so
-/// that the permission check comes first), so both interfaces say the same.
+/// start a thread, the answer is EOPNOTSUPP, as the generic netlink front
+/// end gives for `IPVS_CMD_NEW_DAEMON` there (`genl::daemon::new`), so both
+/// interfaces say the same.
 pub(crate) fn start_daemon(
     d: &DaemonUser,
     dev_exists: impl FnOnce(&[u8; IFNAME_MAXLEN]) -> bool,
