@@ -10,7 +10,7 @@ use crate::{
     conn::table::{Conn, Endpoint},
     ctl::dest::Dest,
     dataplane::{DataPlane, State, SvcView},
-    ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
+    ffi::{netfilter::Verdict, pernet::Net, skb::Skb, sysctl::Table as SysctlTable, time},
     logic::{
         addr::Af, conn_reuse, dest::conn_flag, packet, service::flag as svc_flag, sysctl,
         tcp_state::Direction,
@@ -65,11 +65,7 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
         Parsed::Truncated => return Verdict::Drop,
         Parsed::Packet(p) => p,
     };
-    let policy = conn_reuse::Policy {
-        reuse_mode: ipvs.sysctls.get(sysctl::index::CONN_REUSE_MODE),
-        expire_nodest: ipvs.sysctls.get(sysctl::index::EXPIRE_NODEST_CONN) != 0,
-    };
-    let action = decide(&ipvs.dp, &pkt, skb.mark(), policy);
+    let action = decide(&ipvs.dp, &pkt, skb.mark(), &ipvs.sysctls);
     match action {
         Action::Done(v) => v,
         Action::Unreachable => {
@@ -86,31 +82,39 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
     }
 }
 
+/// The sysctls that decide about a request on an old connection.
+fn reuse_policy(sysctls: &SysctlTable) -> conn_reuse::Policy {
+    conn_reuse::Policy {
+        reuse_mode: sysctls.get(sysctl::index::CONN_REUSE_MODE),
+        expire_nodest: sysctls.get(sysctl::index::EXPIRE_NODEST_CONN) != 0,
+    }
+}
+
 /// The part under the data plane's lock: connection, state, counters.
-fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, policy: conn_reuse::Policy) -> Action {
+fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Action {
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
     let mut guard = dp.state.lock();
     let st = &mut *guard;
     let protocol = pkt.iph.protocol;
     if let Some(c) = st.conns.find_in(protocol, &client, &virt) {
-        let old = conn_reuse::Existing {
-            tcp: pkt.tcp.map(|_| c.state),
-            no_output: c.flags & conn_flag::NOOUTPUT != 0,
-            controlled: c.is_controlled(),
-            quiescent: c.dest.shared.weight.load(Relaxed) == 0,
-        };
         let opens = pkt.tcp.is_some_and(|f| f.syn);
         let available = c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0;
-        if opens && conn_reuse::reschedule(old, policy) {
-            // A new connection from the same port.
-            st.conns.remove(protocol, &client, &virt, false);
-        } else if !available {
-            // The server is gone.
-            if !policy.expire_nodest {
+        if opens || !available {
+            let policy = reuse_policy(sysctls);
+            let old = conn_reuse::Existing {
+                tcp: pkt.tcp.map(|_| c.state),
+                no_output: c.flags & conn_flag::NOOUTPUT != 0,
+                controlled: c.is_controlled(),
+                quiescent: c.dest.shared.weight.load(Relaxed) == 0,
+            };
+            // A new connection from the same port, or the server is gone.
+            let replace = opens && conn_reuse::reschedule(old, policy);
+            if replace || (!available && policy.expire_nodest) {
+                st.conns.remove(protocol, &client, &virt, false);
+            } else if !available {
                 return Action::Done(Verdict::Drop);
             }
-            st.conns.remove(protocol, &client, &virt, false);
         }
     }
     if st.conns.find_in(protocol, &client, &virt).is_none() {
