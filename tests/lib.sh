@@ -299,3 +299,15 @@ setup_lvs() {
 servers_ready() {
 	[ "$(ls "$1" | wc -l)" -ge "$2" ]
 }
+
+# count_rules RULES: "N services, N destinations" in ipvsadm -S output.
+count_rules() {
+	local line services=0 dests=0
+	while IFS= read -r line; do
+		case $line in
+		'-A '*) services=$((services + 1)) ;;
+		'-a '*) dests=$((dests + 1)) ;;
+		esac
+	done <<<"$1"
+	echo "$services services, $dests destinations"
+}

@@ -31,18 +31,6 @@ for ((i = 0; i < 1000; i++)); do
 	echo "-a -t $vip:80 -r 192.168.$((i / 250)).$((i % 250 + 1)):8080 -m -w 1"
 done > "$tmp/many"
 
-# count_rules RULES: "N services, N destinations".
-count_rules() {
-	local line services=0 dests=0
-	while IFS= read -r line; do
-		case $line in
-		'-A '*) services=$((services + 1)) ;;
-		'-a '*) dests=$((dests + 1)) ;;
-		esac
-	done <<<"$1"
-	echo "$services services, $dests destinations"
-}
-
 # run_impl IMPL: sets out to the listings, for the comparison with C.
 run_impl() {
 	local impl=$1 ns1 ns2 ns3 init in1 in2 many rules t0 t1 t2 t3

@@ -77,17 +77,8 @@ round_trip() {
 	restored=$(ipvsadm -S -n)
 }
 
-# Every rule the commands leave must be saved: 12 services, 22 destinations.
-count_rules() {
-	local line services=0 dests=0
-	while IFS= read -r line; do
-		case $line in
-		'-A '*) services=$((services + 1)) ;;
-		'-a '*) dests=$((dests + 1)) ;;
-		esac
-	done <<<"$1"
-	echo "$services services, $dests destinations"
-}
+# Every rule the commands leave must be saved: 12 services, 22 destinations
+# (count_rules).
 
 declare -A saved_by thresholds_by
 for impl in c rust; do
