@@ -5,7 +5,7 @@ SHELL := /bin/bash
 KDIR ?= $(shell scripts/build-kernel debug | tail -n 1)/build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=-19
 
-.PHONY: modules clippy fmt host-test check demo clean kernel
+.PHONY: modules clippy fmt host-test check demo bench-ctl clean kernel
 
 kernel:
 	scripts/build-kernel debug
@@ -28,6 +28,10 @@ check:
 
 demo: modules
 	scripts/demo
+
+# Restore and list times of ours against the C IPVS (not part of check).
+bench-ctl: modules
+	scripts/bench-ctl
 
 clean:
 	$(KMAKE) clean

@@ -18,9 +18,11 @@ use crate::{
         time,
         timer::Tick,
     },
+    hash_table::{HashTable, Storage},
     logic::{
         addr::Af,
         service::Key,
+        svc_hash,
         tcp_state::{self, TcpState},
         timeouts::Timeouts,
         udp_state::UdpState,
@@ -63,8 +65,9 @@ impl SvcView {
     }
 }
 
-/// The services as the packet path sees them.
-pub(crate) struct Services(KVec<Arc<SvcView>>);
+/// The services as the packet path sees them, hashed by address or mark
+/// ([`svc_hash`]).
+pub(crate) struct Services(HashTable<Arc<SvcView>>);
 
 /// The locked part.
 pub(crate) struct State {
@@ -93,16 +96,37 @@ impl Services {
         port: u16,
     ) -> Option<&SvcView> {
         let by_mark = || {
-            self.0
-                .iter()
-                .find(|s| mark != 0 && s.key.fwmark == mark && s.key.af == af)
+            if mark == 0 {
+                return None;
+            }
+            self.0.find(svc_hash::by_fwmark(af, mark), |s| {
+                s.key.fwmark == mark && s.key.af == af
+            })
         };
-        let by_port = |port| self.0.iter().find(|s| s.serves(af, protocol, addr, port));
+        let by_port = |port| {
+            let hash = svc_hash::by_addr(af, u16::from(protocol), addr, port);
+            self.0.find(hash, |s| s.serves(af, protocol, addr, port))
+        };
         by_mark()
             .or_else(|| by_port(port))
             .or_else(|| by_port(0))
             .map(|s| &**s)
     }
+
+    /// The view of the service `key` names (as stored), to replace.
+    fn get_mut(&mut self, key: &Key) -> Option<&mut Arc<SvcView>> {
+        self.0.find_mut(svc_hash::of_key(key), |s| s.key == *key)
+    }
+}
+
+/// What [`DataPlane::publish`] leaves to drop outside the lock.
+enum Published {
+    /// The view replaced.
+    Replaced(Arc<SvcView>),
+    /// A new service.
+    Added,
+    /// No slot for the view: it comes back.
+    Full(Arc<SvcView>),
 }
 
 /// One namespace's packet-path state.
@@ -126,7 +150,7 @@ impl DataPlane {
         Arc::pin_init(
             pin_init!(DataPlane {
                 state <- new_spinlock_irq!(State {
-                    services: Services(KVec::new()),
+                    services: Services(HashTable::new()),
                     conns,
                     tcp_timeouts,
                     udp_timeout: UdpState::Normal.default_timeout(),
@@ -138,14 +162,36 @@ impl DataPlane {
     }
 
     /// Makes `view` the packet path's picture of its service; gives back
-    /// the one it replaces, to be dropped outside the lock.
+    /// the one it replaces, to be dropped outside the lock. A new service
+    /// may need a bigger table: its storage is allocated before the lock is
+    /// taken (callers hold the control plane's mutex, so no other change
+    /// comes in between).
     pub(crate) fn publish(&self, view: Arc<SvcView>) -> Result<Option<Arc<SvcView>>> {
+        let grow = {
+            let mut st = self.state.lock();
+            match st.services.get_mut(&view.key) {
+                Some(_) => None,
+                None => st.services.0.wants(1),
+            }
+        };
+        let storage = grow.map(HashTable::storage).transpose()?;
         let mut st = self.state.lock();
-        match st.services.0.iter_mut().find(|s| s.key == view.key) {
-            Some(slot) => Ok(Some(core::mem::replace(slot, view))),
-            None => {
-                st.services.0.push(view, GFP_ATOMIC)?;
-                Ok(None)
+        let unused = storage.map(|s| st.services.0.regrow(s));
+        let done = match st.services.get_mut(&view.key) {
+            Some(slot) => Published::Replaced(core::mem::replace(slot, view)),
+            None => match st.services.0.insert(svc_hash::of_key(&view.key), view) {
+                Ok(()) => Published::Added,
+                Err(view) => Published::Full(view),
+            },
+        };
+        drop(st);
+        drop(unused);
+        match done {
+            Published::Replaced(old) => Ok(Some(old)),
+            Published::Added => Ok(None),
+            Published::Full(view) => {
+                drop(view);
+                Err(ENOMEM)
             }
         }
     }
@@ -154,13 +200,15 @@ impl DataPlane {
     /// to be dropped outside the lock.
     pub(crate) fn withdraw(&self, key: &Key) -> Option<Arc<SvcView>> {
         let mut st = self.state.lock();
-        let i = st.services.0.iter().position(|s| s.key == *key)?;
-        st.services.0.remove(i).ok()
+        st.services
+            .0
+            .remove(svc_hash::of_key(key), |s| s.key == *key)
     }
 
-    /// Takes every service off the packet path; gives them back.
-    pub(crate) fn withdraw_all(&self) -> KVec<Arc<SvcView>> {
-        core::mem::take(&mut self.state.lock().services.0)
+    /// Takes every service off the packet path; gives them back, with the
+    /// table's storage, to be dropped outside the lock.
+    pub(crate) fn withdraw_all(&self) -> Storage<Arc<SvcView>> {
+        self.state.lock().services.0.take_all()
     }
 
     /// Applies new user timeouts (`ipvsadm --set`).

@@ -12,6 +12,7 @@ mod conn;
 mod ctl;
 mod dataplane;
 mod ffi;
+mod hash_table;
 mod hooks;
 mod logic;
 mod netns;

@@ -234,16 +234,19 @@ fn get_service(req: &mut Request<'_>, ipvs: &NetIpvs) -> Result {
     req.reply(cmd::NEW_SERVICE, |msg| fill_service(msg, s))
 }
 
-/// `IPVS_CMD_GET_SERVICE` for all: each call goes on where the last one
-/// stopped, so a dump of n services costs O(n).
+/// `IPVS_CMD_GET_SERVICE` for all: each call goes on after the last
+/// service the previous one sent, found by the number it was added under
+/// in O(log n), so a dump of n services costs O(n) however many reply
+/// buffers it takes (C walks the table from its first bucket for each).
+/// Services deleted in between move none to be skipped or sent twice.
 fn dump_services(dump: &mut Dump<'_>, ipvs: &NetIpvs) -> Result {
     let services = ipvs.services.lock();
-    let mut next = usize::try_from(dump.cursor()[0]).unwrap_or(usize::MAX);
-    while let Some(s) = services.get(next) {
+    let mut next = u64::try_from(dump.cursor()[0]).unwrap_or(u64::MAX);
+    for (seq, s) in services.since(next) {
         if !dump.entry(cmd::NEW_SERVICE, |msg| fill_service(msg, s))? {
             break;
         }
-        next += 1;
+        next = seq.saturating_add(1);
     }
     dump.cursor()[0] = next.try_into()?;
     Ok(())

@@ -11,6 +11,7 @@ pub(crate) mod genl;
 pub(crate) mod procfs;
 pub(crate) mod service;
 pub(crate) mod sockopt;
+mod svc_list;
 mod trash;
 
 use crate::{ffi::pernet::Net, netns::NetIpvs};

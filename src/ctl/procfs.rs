@@ -43,7 +43,7 @@ impl Show for Services {
         )
         .map_err(|_| ENOMEM)?;
         let services = ipvs.services.lock();
-        for s in (0..).map_while(|i| services.get(i)) {
+        for s in services.iter() {
             let line = ServiceLine {
                 key: &s.key,
                 sched: core::str::from_utf8(s.sched_name()).unwrap_or("?"),

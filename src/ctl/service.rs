@@ -7,7 +7,7 @@
 //! and `ip_vs_flush()` in
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 
-use super::{dest::Dest, trash::Trash};
+use super::{dest::Dest, svc_list::SvcList, trash::Trash};
 use crate::{
     dataplane::{DataPlane, SvcView},
     ffi::{
@@ -173,9 +173,17 @@ impl Service {
         }
     }
 
+    /// Zeroes its counters and its destinations'.
+    fn zero(&self) {
+        self.stats.zero();
+        for d in self.dests.iter() {
+            d.stats.zero();
+        }
+    }
+
     /// Whether this is the service `key` names (`__ip_vs_service_find()`
     /// and `__ip_vs_svc_fwm_find()`).
-    fn is(&self, key: &Key) -> bool {
+    pub(super) fn is(&self, key: &Key) -> bool {
         if key.fwmark != 0 {
             self.key.fwmark == key.fwmark && self.key.af == key.af
         } else {
@@ -213,7 +221,7 @@ fn lookup_pe(cfg: &Config) -> Result {
 /// The services of a namespace, in the order they were added, and the
 /// packet path they are published to.
 pub(crate) struct Table {
-    services: KVec<KBox<Service>>,
+    services: SvcList,
     /// Destinations deleted, alone or with their service.
     trash: Trash,
     dp: Arc<DataPlane>,
@@ -223,7 +231,7 @@ impl Table {
     /// An empty table publishing to `dp`.
     pub(crate) const fn new(dp: Arc<DataPlane>) -> Self {
         Table {
-            services: KVec::new(),
+            services: SvcList::new(),
             trash: Trash::new(),
             dp,
         }
@@ -250,14 +258,26 @@ impl Table {
             .any(|s| s.dests.iter().any(|d| d.af() != s.key.af.raw()))
     }
 
-    /// The `i`-th service.
+    /// The service at `i`.
     pub(crate) fn get(&self, i: usize) -> Option<&Service> {
-        self.services.get(i).map(|s| &**s)
+        self.services.get(i)
     }
 
-    /// Where the service `key` names is.
+    /// Every service, in the order they were added.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Service> {
+        self.services.iter()
+    }
+
+    /// The services from the one added under number `seq` on, with their
+    /// numbers (see [`SvcList::since`]): where a dump resumes.
+    pub(crate) fn since(&self, seq: u64) -> impl Iterator<Item = (u64, &Service)> {
+        self.services.since(seq)
+    }
+
+    /// Where the service `key` names is: a position valid while the table
+    /// stays locked and no service is deleted.
     pub(crate) fn find(&self, key: &Key) -> Option<usize> {
-        self.services.iter().position(|s| s.is(key))
+        self.services.find(key)
     }
 
     /// Adds a service (`ip_vs_add_service()`); the caller checked that it
@@ -290,9 +310,9 @@ impl Table {
         // shows (the scheduler was bound to the unhashed flags, as in C).
         service.flags = svc::flags_on_hash(service.flags);
         let view = service.view()?;
-        self.services.push(service, GFP_KERNEL)?;
+        let i = self.services.push(service)?;
         if let Err(e) = self.dp.publish(view) {
-            self.services.pop();
+            drop(self.services.remove(i));
             return Err(e);
         }
         Ok(())
@@ -333,10 +353,7 @@ impl Table {
 
     /// Deletes a service (`ip_vs_del_service()`).
     pub(crate) fn del(&mut self, i: usize) -> Result {
-        if i >= self.services.len() {
-            return Err(ESRCH);
-        }
-        let service = self.services.remove(i)?;
+        let service = self.services.remove(i).ok_or(ESRCH)?;
         drop(self.dp.withdraw(&service.key));
         self.discard(service);
         Ok(())
@@ -369,18 +386,14 @@ impl Table {
     /// Zeroes a service's counters and its destinations'
     /// (`ip_vs_zero_service()`).
     pub(crate) fn zero(&mut self, i: usize) -> Result {
-        let service = self.services.get(i).ok_or(ESRCH)?;
-        service.stats.zero();
-        for d in service.dests.iter() {
-            d.stats.zero();
-        }
+        self.services.get(i).ok_or(ESRCH)?.zero();
         Ok(())
     }
 
     /// Zeroes every counter (`ip_vs_zero_all()`).
     pub(crate) fn zero_all(&mut self) -> Result {
-        for i in 0..self.services.len() {
-            self.zero(i)?;
+        for service in self.services.iter() {
+            service.zero();
         }
         self.dp.total.zero();
         Ok(())
@@ -389,7 +402,7 @@ impl Table {
     /// Deletes every service (`ip_vs_flush()`).
     pub(crate) fn flush(&mut self) {
         drop(self.dp.withdraw_all());
-        while let Some(service) = self.services.pop() {
+        for service in self.services.take_all() {
             self.discard(service);
         }
     }

@@ -40,11 +40,6 @@ fn field_u32(arg: &[u8], offset: usize) -> Result<u32> {
     Ok(u32::from_ne_bytes(bytes.try_into().map_err(|_| EINVAL)?))
 }
 
-/// The services in table order.
-fn services_of(table: &Table) -> impl Iterator<Item = &Service> {
-    (0..).map_while(move |i| table.get(i))
-}
-
 /// The service `key` names, among IPv4 ones.
 fn find<'a>(table: &'a Table, key: &svc::Key) -> Option<&'a Service> {
     table.find(key).and_then(|i| table.get(i))
@@ -243,7 +238,7 @@ fn get_services(req: &mut GetRequest<'_>, ipvs: &NetIpvs, arg: &[u8]) -> Result 
         return Err(EINVAL);
     }
     let services = ipvs.services.lock();
-    let v4 = services_of(&services).filter(|s| s.key.af == Af::Inet);
+    let v4 = services.iter().filter(|s| s.key.af == Af::Inet);
     for (count, s) in (0..n).zip(v4) {
         let mut entry = [0; so::SERVICE_ENTRY_LEN];
         copy_service(&mut entry, s);

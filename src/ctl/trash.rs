@@ -31,6 +31,8 @@ struct Entry {
 /// The destination trash of a namespace.
 pub(crate) struct Trash {
     entries: KVec<Entry>,
+    /// When [`Trash::put`] last expired entries (jiffies).
+    expired_at: Option<u64>,
 }
 
 impl Trash {
@@ -38,13 +40,23 @@ impl Trash {
     pub(crate) const fn new() -> Self {
         Trash {
             entries: KVec::new(),
+            expired_at: None,
         }
     }
 
     /// Keeps `dest`, just deleted from the service `svc`. Without memory
     /// for it, it is only not revivable: its connections hold it anyway.
+    /// Expiry, a walk of the whole trash, runs at most once a second from
+    /// here, so that a flush of n destinations costs O(n), not O(n²).
     pub(crate) fn put(&mut self, svc: &Key, dest: Arc<Dest>) {
-        self.expire();
+        let now = time::jiffies();
+        let due = self
+            .expired_at
+            .is_none_or(|t| time::after(now, t.wrapping_add(u64::from(HZ))));
+        if due {
+            self.expired_at = Some(now);
+            self.expire();
+        }
         let entry = Entry {
             svc: *svc,
             dest,

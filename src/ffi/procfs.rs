@@ -74,14 +74,23 @@ unsafe impl<S: Show> Send for File<S> {}
 unsafe impl<S: Show> Sync for File<S> {}
 
 /// Appends text to a `seq_file`.
-struct SeqWriter(*mut bindings::seq_file);
+struct SeqWriter {
+    seq: *mut bindings::seq_file,
+    /// The buffer is full: the core will call `show` again with a bigger
+    /// one.
+    overflowed: bool,
+}
 
 impl fmt::Write for SeqWriter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // SAFETY: `self.0` is the `seq_file` of the running `show`. On
-        // overflow `seq_write` marks the file and the core retries with a
-        // bigger buffer, so its result needs no handling here.
-        unsafe { bindings::seq_write(self.0, s.as_ptr().cast(), s.len()) };
+        // SAFETY: `self.seq` is the `seq_file` of the running `show`.
+        let r = unsafe { bindings::seq_write(self.seq, s.as_ptr().cast(), s.len()) };
+        if r != 0 {
+            // `seq_write` marked the file overflowed: formatting the rest
+            // would be thrown away, so the error ends the `show`.
+            self.overflowed = true;
+            return Err(fmt::Error);
+        }
         Ok(())
     }
 }
@@ -97,7 +106,16 @@ unsafe extern "C" fn show<S: Show>(seq: *mut bindings::seq_file, _v: *mut c_void
         // SAFETY: The file was opened in a namespace that the open file pins.
         let net =
             unsafe { Net::from_raw(bindings::ipvs_rs_seq_file_single_net(seq)) }.ok_or(EINVAL)?;
-        S::show(&net, &mut SeqWriter(seq))?;
-        Ok(0)
+        let mut out = SeqWriter {
+            seq,
+            overflowed: false,
+        };
+        match S::show(&net, &mut out) {
+            // The core sees the overflow mark and retries with a buffer
+            // twice the size: a long file costs about twice its length
+            // in formatting, not its length for every doubling.
+            Err(_) if out.overflowed => Ok(0),
+            r => r.map(|()| 0),
+        }
     })
 }

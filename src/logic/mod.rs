@@ -18,6 +18,7 @@ pub(crate) mod dest;
 pub(crate) mod errno;
 pub(crate) mod fmtbuf;
 pub(crate) mod genl;
+pub(crate) mod linear_probe;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod nla;
@@ -28,6 +29,7 @@ pub(crate) mod procfs;
 pub(crate) mod service;
 pub(crate) mod sockopt;
 pub(crate) mod stats;
+pub(crate) mod svc_hash;
 pub(crate) mod sysctl;
 pub(crate) mod tcp_state;
 pub(crate) mod timeouts;
