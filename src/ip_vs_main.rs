@@ -13,6 +13,7 @@ mod ctl;
 mod dataplane;
 mod ffi;
 mod hooks;
+mod icmp;
 mod logic;
 mod netns;
 mod persist;

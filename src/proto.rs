@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The transport protocols IPVS balances on the packet path (TCP and UDP
-//! over IPv4): reading their headers from a packet and moving their
-//! connections' state on.
+//! over IPv4): reading their headers from a packet (and telling ICMP
+//! apart) and moving their connections' state on.
 //!
 //! C: [`net/netfilter/ipvs/ip_vs_proto_tcp.c`](srctree/net/netfilter/ipvs/ip_vs_proto_tcp.c)
 //! and `ip_vs_proto_udp.c`
@@ -11,6 +11,7 @@ use crate::{
     conn::table::{Conn, Endpoint},
     ffi::skb::Skb,
     logic::{
+        icmp,
         packet::{self, ip, Ipv4},
         tcp_state::{Direction, TcpFlags},
     },
@@ -37,8 +38,11 @@ pub(crate) struct Packet {
 
 /// What a packet is to IPVS.
 pub(crate) enum Parsed {
-    /// Not TCP or UDP over IPv4, or a fragment: not IPVS's business.
+    /// Not TCP, UDP or ICMP over IPv4, or a fragment: not IPVS's business.
     Other,
+    /// An ICMP message (perhaps an error about a connection), with its
+    /// IPv4 header.
+    Icmp(Ipv4),
     /// TCP or UDP whose transport header is cut short.
     Truncated,
     /// A packet IPVS can balance.
@@ -62,6 +66,7 @@ pub(crate) fn parse(skb: &Skb<'_>) -> Parsed {
     let (hdr, check, tcp) = match iph.protocol {
         packet::TCP => (packet::TCP_MIN, packet::TCP_CHECK, true),
         packet::UDP => (packet::UDP_LEN, packet::UDP_CHECK, false),
+        icmp::PROTO => return Parsed::Icmp(iph),
         _ => return Parsed::Other,
     };
     if skb.read(iph.hlen, &mut t[..hdr]).is_err() {

@@ -298,6 +298,7 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
 void ipvs_rs_send(struct net *net, struct sk_buff *skb)
 {
 	skb->ipvs_property = 1;
+	skb->ignore_df = 1;
 	skb_forward_csum(skb);
 	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
 		skb_dst(skb)->dev, dst_output);
@@ -306,6 +307,27 @@ void ipvs_rs_send(struct net *net, struct sk_buff *skb)
 void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info)
 {
 	icmp_send(skb, type, code, htonl(info));
+}
+
+bool ipvs_rs_icmp_csum_ok(struct sk_buff *skb, unsigned int toff)
+{
+	if (skb_csum_unnecessary(skb) || !skb->dev)
+		return true;
+	/* Validated as on LOCAL_IN, also in FORWARD. */
+	return !nf_checksum(skb, NF_INET_LOCAL_IN, toff, IPPROTO_ICMP, AF_INET);
+}
+
+int ipvs_rs_icmp_csum_set(struct sk_buff *skb, unsigned int toff)
+{
+	struct icmphdr *icmph;
+
+	if (toff + sizeof(*icmph) > skb_headlen(skb))
+		return -EINVAL;
+	icmph = (struct icmphdr *)(skb->data + toff);
+	icmph->checksum = 0;
+	icmph->checksum = csum_fold(skb_checksum(skb, toff, skb->len - toff, 0));
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return 0;
 }
 
 int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt)

@@ -185,6 +185,31 @@ impl Skb<'_> {
         unsafe { bindings::ipvs_rs_icmp_send(self.as_ptr(), icmp_type, code, info) }
     }
 
+    /// Whether the checksum of the ICMP message at `off` (from the network
+    /// header to the packet's end) is right, or needs no check
+    /// (`ip_vs_checksum_common_check()`).
+    pub(crate) fn icmp_csum_ok(&mut self, off: usize) -> bool {
+        let Some(at) = self
+            .data_off(off, 0)
+            .ok()
+            .and_then(|a| u32::try_from(a).ok())
+        else {
+            return false;
+        };
+        // SAFETY: Live packet owned by the hook (type invariant); `at` is
+        // inside it (checked above).
+        unsafe { bindings::ipvs_rs_icmp_csum_ok(self.as_ptr(), at) }
+    }
+
+    /// Recomputes the checksum of the ICMP message at `off` over the rest
+    /// of the packet; its header must have been made writable.
+    pub(crate) fn icmp_csum_set(&mut self, off: usize) -> Result {
+        let at = u32::try_from(self.data_off(off, 8)?)?;
+        // SAFETY: Live packet owned by the hook; the helper checks that the
+        // ICMP header is in the linear data.
+        to_result(unsafe { bindings::ipvs_rs_icmp_csum_set(self.as_ptr(), at) })
+    }
+
     /// Routes the packet by `route` from now on.
     pub(crate) fn set_route(&mut self, route: Route) {
         // SAFETY: Live packet owned by the hook; the route's reference goes
