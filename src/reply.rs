@@ -33,7 +33,7 @@ pub(crate) fn handle(net: Net, mut skb: Skb<'_>) -> Verdict {
     let pkt = match proto::parse(&skb) {
         Parsed::Packet(pkt) => pkt,
         Parsed::Icmp(iph) => return icmp::outgoing(&ipvs.dp, skb, &iph),
-        Parsed::Other | Parsed::Truncated => return Verdict::Accept,
+        Parsed::Other | Parsed::Truncated | Parsed::Cut(_) => return Verdict::Accept,
     };
     match reply_to(&ipvs.dp, &pkt) {
         Reply::Nat(virt) => xmit::snat(skb, &pkt, &virt),

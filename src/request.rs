@@ -62,7 +62,7 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
         Parsed::Icmp(iph) => return icmp::incoming(net, &ipvs.dp, skb, &iph, false),
         // The protocol's conn_schedule() cannot read the header.
         Parsed::Truncated => return Verdict::Drop,
-        Parsed::Packet(p) => p,
+        Parsed::Packet(p) | Parsed::Cut(p) => p,
     };
     let policy = conn_reuse::Policy {
         reuse_mode: ipvs.sysctls.get(sysctl::index::CONN_REUSE_MODE),
@@ -114,7 +114,7 @@ fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, policy: conn_reuse::Policy) -
     }
     if st.conns.find_in(protocol, &client, &virt).is_none() {
         if !pkt.may_open() {
-            return Action::Done(Verdict::Accept);
+            return Action::Done(pkt.unscheduled());
         }
         let Some(svc) = st
             .services

@@ -46,7 +46,8 @@ impl<'a> From<&'a Packet> for Outgoing<'a> {
 
 /// The route to a real server for a packet that leaves this host, with
 /// the checks of `__ip_vs_get_out_rt()`: the TTL is decremented (an
-/// expired packet is answered with an ICMP error) and a packet too big for
+/// expired packet is counted as a header error and answered with an ICMP
+/// error) and a packet too big for
 /// the path with DF set is answered with "fragmentation needed" (unless it
 /// is an ICMP error itself, which goes as it is). `None` when the packet is
 /// to be dropped; `Some(None)` when the server is this host (the packet is
@@ -65,6 +66,7 @@ pub(crate) fn route_out(
         return Some(None);
     }
     if iph.ttl <= 1 {
+        net.count_in_hdr_error();
         skb.icmp_send(icmp::TIME_EXCEEDED, icmp::EXC_TTL, 0);
         return None;
     }
@@ -100,6 +102,11 @@ pub(crate) fn deliver(net: Net, mut skb: Skb<'_>, route: Option<Route>) -> Verdi
 
 /// Rewrites the address at `addr_off` and the port at `port_off` of the
 /// packet to `to`, fixing the transport checksum and the IPv4 header's.
+///
+/// The transport checksum changes by the difference, except for a UDP
+/// datagram without one, which gets one from scratch; a UDP checksum that
+/// comes out as zero is sent as `0xffff` (zero means none). A checksum the
+/// device is to finish (`CHECKSUM_PARTIAL`) only changes by the addresses.
 fn rewrite(
     skb: &mut Skb<'_>,
     pkt: &Packet,
@@ -111,12 +118,24 @@ fn rewrite(
     skb.make_writable(pkt.headers_len)?;
     let (from_port, to_port) = (from.port.to_ne_bytes(), to.port.to_ne_bytes());
     let (from_addr, to_addr) = (v4(&from.addr), v4(&to.addr));
-    if let Some(check) = pkt.check_off {
-        skb.csum_replace2(check, from_port, to_port)?;
-        skb.csum_replace4(check, from_addr, to_addr, true)?;
+    let udp = pkt.tcp.is_none();
+    let partial = skb.csum_partial();
+    let from_scratch = pkt.udp_no_check && !partial;
+    if !from_scratch {
+        skb.csum_replace2(pkt.check_off, from_port, to_port)?;
+        skb.csum_replace4(pkt.check_off, from_addr, to_addr, true)?;
     }
     skb.write(pkt.iph.hlen + port_off, &to_port)?;
     skb.write(addr_off, &to_addr)?;
+    if from_scratch {
+        skb.udp_checksum(pkt.iph.hlen)?;
+    } else if udp && !partial {
+        let mut check = [0u8; 2];
+        skb.read(pkt.check_off, &mut check)?;
+        if check == [0, 0] {
+            skb.write(pkt.check_off, &[0xff, 0xff])?;
+        }
+    }
     skb.ip_send_check();
     Ok(())
 }

@@ -6,6 +6,7 @@
 #include <net/gso.h>
 #include <linux/icmp.h>
 #include <linux/ip.h>
+#include <linux/udp.h>
 #include <linux/timer.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -351,6 +352,35 @@ int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt)
 void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb)
 {
 	ip_select_ident(net, skb, NULL);
+}
+
+bool ipvs_rs_skb_csum_partial(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_PARTIAL;
+}
+
+int ipvs_rs_udp_csum(struct sk_buff *skb, unsigned int udphoff)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct udphdr *udph;
+
+	if (udphoff > skb->len || udphoff + sizeof(*udph) > skb_headlen(skb))
+		return -EINVAL;
+	udph = (struct udphdr *)(skb->data + udphoff);
+	udph->check = 0;
+	skb->csum = skb_checksum(skb, udphoff, skb->len - udphoff, 0);
+	udph->check = csum_tcpudp_magic(iph->saddr, iph->daddr,
+					skb->len - udphoff, IPPROTO_UDP,
+					skb->csum);
+	if (!udph->check)
+		udph->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return 0;
+}
+
+void ipvs_rs_ip_inc_in_hdr_errors(struct net *net)
+{
+	IP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS);
 }
 
 void ipvs_rs_timer_setup(struct timer_list *timer,

@@ -222,6 +222,21 @@ int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt);
 /* ip_select_ident(net, skb, NULL) for the header at ip_hdr(skb). */
 void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb);
 
+/* skb->ip_summed == CHECKSUM_PARTIAL: the device finishes the checksum. */
+bool ipvs_rs_skb_csum_partial(const struct sk_buff *skb);
+
+/*
+ * The checksum of the UDP header at offset udphoff from skb->data, from
+ * scratch over the rest of the packet with the addresses of ip_hdr(skb),
+ * zero sent as CSUM_MANGLED_0; skb->ip_summed becomes CHECKSUM_UNNECESSARY
+ * (the "full checksum calculation" of udp_{s,d}nat_handler()). The caller
+ * made the header writable. -EINVAL when it is beyond the linear data.
+ */
+int ipvs_rs_udp_csum(struct sk_buff *skb, unsigned int udphoff);
+
+/* IP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS). */
+void ipvs_rs_ip_inc_in_hdr_errors(struct net *net);
+
 /*
  * A timer calling fn(timer) in softirq context: timer_setup(timer, fn, 0).
  * mod_timer(timer, jiffies + delay). timer_shutdown_sync(timer).

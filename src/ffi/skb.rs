@@ -7,6 +7,7 @@
 //! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h)
 
 use super::{bindings, pernet::Net, route::Route};
+use crate::logic::packet;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{error::to_result, ffi::c_int, prelude::*};
 
@@ -170,6 +171,23 @@ impl Skb<'_> {
                 false,
             )
         })
+    }
+
+    /// Whether the device is to finish the transport checksum
+    /// (`CHECKSUM_PARTIAL`): it holds only the pseudo-header's sum.
+    pub(crate) fn csum_partial(&self) -> bool {
+        // SAFETY: Live packet (type invariant).
+        unsafe { bindings::ipvs_rs_skb_csum_partial(self.as_ptr()) }
+    }
+
+    /// Computes the checksum of the UDP header at `off` from scratch over
+    /// the rest of the packet (zero is sent as `0xffff`); the header must
+    /// have been made writable.
+    pub(crate) fn udp_checksum(&mut self, off: usize) -> Result {
+        let at = u32::try_from(self.data_off(off, packet::UDP_LEN)?)?;
+        // SAFETY: Live packet owned by the hook; the helper checks that the
+        // header is in the linear data.
+        to_result(unsafe { bindings::ipvs_rs_udp_csum(self.as_ptr(), at) })
     }
 
     /// Recomputes the IPv4 header checksum; the header must be writable.
