@@ -17,7 +17,7 @@ use crate::{
         pernet::Net,
         skb::Skb,
     },
-    reply, request,
+    icmp, reply, request,
 };
 
 /// `NF_IP_PRI_NAT_SRC` and `NF_IP6_PRI_NAT_SRC`.
@@ -25,8 +25,7 @@ const PRI_NAT_SRC: i32 = 100;
 /// `NF_IP_PRI_NAT_DST` and `NF_IP6_PRI_NAT_DST`.
 const PRI_NAT_DST: i32 = -100;
 
-/// Lets a packet pass: for what the data plane does not handle yet (ICMP
-/// errors, IPv6).
+/// Lets a packet pass: for what the data plane does not handle yet (IPv6).
 fn pass(_net: Net, _skb: Skb<'_>) -> Verdict {
     Verdict::Accept
 }
@@ -85,8 +84,13 @@ const fn family_hooks(
 }
 
 /// The IPv4 hooks.
-pub(crate) const IPV4: [Hook; 6] =
-    family_hooks(Ipv4, request::remote, request::local, reply::handle, pass);
+pub(crate) const IPV4: [Hook; 6] = family_hooks(
+    Ipv4,
+    request::remote,
+    request::local,
+    reply::handle,
+    icmp::forward,
+);
 /// The IPv6 hooks: registered where C registers them, passing every packet
 /// until the data plane serves IPv6.
 pub(crate) const IPV6: [Hook; 6] = family_hooks(Ipv6, pass, pass, pass, pass);

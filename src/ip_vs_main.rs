@@ -14,6 +14,7 @@ mod dataplane;
 mod ffi;
 mod hash_table;
 mod hooks;
+mod icmp;
 mod logic;
 mod netns;
 mod persist;

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The transport protocols IPVS balances on the packet path (TCP and UDP
-//! over IPv4): reading their headers from a packet and moving their
-//! connections' state on.
+//! over IPv4): reading their headers from a packet (and telling ICMP
+//! apart) and moving their connections' state on.
 //!
 //! C: [`net/netfilter/ipvs/ip_vs_proto_tcp.c`](srctree/net/netfilter/ipvs/ip_vs_proto_tcp.c)
 //! and `ip_vs_proto_udp.c`
 
 use crate::{
     conn::table::{Conn, Endpoint},
-    ffi::skb::Skb,
+    ffi::{netfilter::Verdict, skb::Skb},
     logic::{
-        packet::{self, ip, Ipv4},
+        icmp,
+        packet::{self, ip, Ipv4, L4},
         tcp_state::{Direction, TcpFlags},
     },
 };
@@ -23,24 +24,34 @@ pub(crate) struct Packet {
     /// Source and destination ports (`__be16` bits).
     pub(crate) sport: u16,
     pub(crate) dport: u16,
-    /// The TCP flags; `None` for UDP.
+    /// The TCP flags (none when the header is cut); `None` for UDP.
     pub(crate) tcp: Option<TcpFlags>,
+    /// The transport header ends before its fixed part does: only the
+    /// ports are known.
+    pub(crate) cut: bool,
     /// Bytes from the network header to the end of the transport header
     /// part NAT rewrites.
     pub(crate) headers_len: usize,
-    /// Offset of the transport checksum, unless the packet has none (UDP
-    /// with a zero checksum).
-    pub(crate) check_off: Option<usize>,
+    /// Offset of the transport checksum.
+    pub(crate) check_off: usize,
+    /// A UDP datagram sent without a checksum (a zero one).
+    pub(crate) udp_no_check: bool,
     /// The packet's length from the network header.
     pub(crate) len: usize,
 }
 
 /// What a packet is to IPVS.
 pub(crate) enum Parsed {
-    /// Not TCP or UDP over IPv4, or a fragment: not IPVS's business.
+    /// Not TCP, UDP or ICMP over IPv4, or a fragment: not IPVS's business.
     Other,
-    /// TCP or UDP whose transport header is cut short.
+    /// An ICMP message (perhaps an error about a connection), with its
+    /// IPv4 header.
+    Icmp(Ipv4),
+    /// TCP or UDP cut before the end of its ports.
     Truncated,
+    /// TCP or UDP cut after its ports, before the end of the header's
+    /// fixed part: a connection may take it, but it opens none.
+    Cut(Packet),
     /// A packet IPVS can balance.
     Packet(Packet),
 }
@@ -58,28 +69,46 @@ pub(crate) fn parse(skb: &Skb<'_>) -> Parsed {
     if iph.is_fragment() {
         return Parsed::Other;
     }
-    let mut t = [0u8; packet::TCP_MIN];
-    let (hdr, check, tcp) = match iph.protocol {
-        packet::TCP => (packet::TCP_MIN, packet::TCP_CHECK, true),
-        packet::UDP => (packet::UDP_LEN, packet::UDP_CHECK, false),
-        _ => return Parsed::Other,
+    let hdr = match iph.protocol {
+        icmp::PROTO => return Parsed::Icmp(iph),
+        p => match packet::header_len(p) {
+            Some(hdr) => hdr,
+            None => return Parsed::Other,
+        },
     };
-    if skb.read(iph.hlen, &mut t[..hdr]).is_err() {
+    let mut t = [0u8; packet::TCP_MIN];
+    let n = len.saturating_sub(iph.hlen).min(hdr);
+    let Some(t) = t.get_mut(..n) else {
+        return Parsed::Truncated;
+    };
+    if skb.read(iph.hlen, t).is_err() {
         return Parsed::Truncated;
     }
-    let Some((sport, dport)) = packet::ports(&t) else {
+    let Some(l4) = L4::parse(iph.protocol, t) else {
         return Parsed::Truncated;
     };
-    let has_check = tcp || t[check] != 0 || t[check + 1] != 0;
-    Parsed::Packet(Packet {
+    let tcp = iph.protocol == packet::TCP;
+    let check = if tcp {
+        packet::TCP_CHECK
+    } else {
+        packet::UDP_CHECK
+    };
+    let pkt = Packet {
         iph,
-        sport: u16::from_ne_bytes(sport),
-        dport: u16::from_ne_bytes(dport),
-        tcp: tcp.then(|| TcpFlags::from_byte(t[packet::TCP_FLAGS])),
+        sport: u16::from_ne_bytes(l4.sport),
+        dport: u16::from_ne_bytes(l4.dport),
+        tcp: tcp.then(|| TcpFlags::from_byte(l4.flags)),
+        cut: !l4.complete,
         headers_len: iph.hlen + hdr,
-        check_off: has_check.then_some(iph.hlen + check),
+        check_off: iph.hlen + check,
+        udp_no_check: !tcp && l4.complete && l4.check == [0, 0],
         len,
-    })
+    };
+    if l4.complete {
+        Parsed::Packet(pkt)
+    } else {
+        Parsed::Cut(pkt)
+    }
 }
 
 /// An IPv4 address in `union nf_inet_addr` layout.
@@ -108,9 +137,20 @@ impl Packet {
 
     /// Whether the packet opens a connection: a TCP SYN without RST, or
     /// any UDP packet (the `*_conn_schedule()` condition without
-    /// `sloppy_tcp`).
+    /// `sloppy_tcp`), with the whole header.
     pub(crate) fn may_open(&self) -> bool {
-        self.tcp.is_none_or(|f| f.syn && !f.rst)
+        !self.cut && self.tcp.is_none_or(|f| f.syn && !f.rst)
+    }
+
+    /// What becomes of a packet that has no connection and opens none:
+    /// it passes, unless its header is cut, which `*_conn_schedule()`
+    /// drops.
+    pub(crate) fn unscheduled(&self) -> Verdict {
+        if self.cut {
+            Verdict::Drop
+        } else {
+            Verdict::Accept
+        }
     }
 
     /// Moves `conn` on for this packet going `dir` (`ip_vs_set_state()`),
@@ -123,6 +163,8 @@ impl Packet {
         udp_timeout: u32,
     ) {
         match self.tcp {
+            // `tcp_state_transition()` cannot read the flags.
+            Some(_) if self.cut => {}
             Some(flags) => conn.tcp_packet(dir, flags, false, tcp_timeouts),
             None => conn.udp_packet(dir, udp_timeout),
         }

@@ -2,7 +2,8 @@
 
 //! Replies of real servers passing this host: counted and moving their
 //! connection on; on NAT connections the source becomes the virtual
-//! service again on the way back to the client.
+//! service again on the way back to the client. ICMP errors of the
+//! servers' side go to [`crate::icmp`].
 //!
 //! C: `ip_vs_out_hook()` and `handle_response()` in
 //! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
@@ -11,6 +12,7 @@ use crate::{
     conn::table::Endpoint,
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
+    icmp,
     logic::{dest::conn_flag, tcp_state::Direction},
     netns::NetIpvs,
     proto::{self, Packet, Parsed},
@@ -28,8 +30,10 @@ pub(crate) fn handle(net: Net, mut skb: Skb<'_>) -> Verdict {
     let Some(ipvs) = net.state::<NetIpvs>() else {
         return Verdict::Accept;
     };
-    let Parsed::Packet(pkt) = proto::parse(&skb) else {
-        return Verdict::Accept;
+    let pkt = match proto::parse(&skb) {
+        Parsed::Packet(pkt) => pkt,
+        Parsed::Icmp(iph) => return icmp::outgoing(&ipvs.dp, skb, &iph),
+        Parsed::Other | Parsed::Truncated | Parsed::Cut(_) => return Verdict::Accept,
     };
     match reply_to(&ipvs.dp, &pkt) {
         Reply::Nat(virt) => xmit::snat(skb, &pkt, &virt),

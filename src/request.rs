@@ -11,9 +11,10 @@ use crate::{
     ctl::dest::Dest,
     dataplane::{DataPlane, State, SvcView},
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, sysctl::Table as SysctlTable, time},
+    icmp,
     logic::{
-        addr::Af, conn_reuse, dest::conn_flag, packet, service::flag as svc_flag, sysctl,
-        tcp_state::Direction,
+        addr::Af, conn_reuse, dest::conn_flag, icmp as msg, packet, service::flag as svc_flag,
+        sysctl, tcp_state::Direction,
     },
     netns::NetIpvs,
     persist,
@@ -24,9 +25,6 @@ use crate::{
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::{prelude::*, sync::Arc};
 
-/// `ICMP_DEST_UNREACH` / `ICMP_PORT_UNREACH`.
-const ICMP_DEST_UNREACH: u8 = 3;
-const ICMP_PORT_UNREACH: u8 = 3;
 /// The FTP control port, `__be16` bits.
 pub(crate) const FTP_PORT: u16 = 21u16.to_be();
 
@@ -61,21 +59,22 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
     };
     let pkt = match proto::parse(&skb) {
         Parsed::Other => return Verdict::Accept,
+        Parsed::Icmp(iph) => return icmp::incoming(net, &ipvs.dp, skb, &iph, false),
         // The protocol's conn_schedule() cannot read the header.
         Parsed::Truncated => return Verdict::Drop,
-        Parsed::Packet(p) => p,
+        Parsed::Packet(p) | Parsed::Cut(p) => p,
     };
     let action = decide(&ipvs.dp, &pkt, skb.mark(), &ipvs.sysctls);
     match action {
         Action::Done(v) => v,
         Action::Unreachable => {
-            skb.icmp_send(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+            skb.icmp_send(msg::DEST_UNREACH, msg::PORT_UNREACH, 0);
             Verdict::Drop
         }
         Action::Forward { fwd, real } => match fwd {
             conn_flag::MASQ => xmit::nat(net, skb, &pkt, &real),
-            conn_flag::DROUTE => xmit::direct(net, skb, &pkt, &real),
-            conn_flag::TUNNEL => xmit::tunnel(net, skb, &pkt, &real),
+            conn_flag::DROUTE => xmit::direct(net, skb, (&pkt).into(), &real),
+            conn_flag::TUNNEL => xmit::tunnel(net, skb, (&pkt).into(), &real),
             // Local node and bypass: the local stack delivers it.
             _ => Verdict::Accept,
         },
@@ -119,7 +118,7 @@ fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Act
     }
     if st.conns.find_in(protocol, &client, &virt).is_none() {
         if !pkt.may_open() {
-            return Action::Done(Verdict::Accept);
+            return Action::Done(pkt.unscheduled());
         }
         let Some(svc) = st
             .services

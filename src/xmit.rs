@@ -11,63 +11,102 @@
 use crate::{
     conn::table::Endpoint,
     ffi::{netfilter::Verdict, pernet::Net, route::Route, skb::Skb},
-    logic::packet::{self, ip},
+    logic::{
+        icmp,
+        packet::{self, ip, Ipv4},
+    },
     proto::Packet,
 };
 use kernel::prelude::*;
 
-/// `ICMP_DEST_UNREACH`.
-const ICMP_DEST_UNREACH: u8 = 3;
-/// `ICMP_FRAG_NEEDED`.
-const ICMP_FRAG_NEEDED: u8 = 4;
-/// `ICMP_TIME_EXCEEDED`.
-const ICMP_TIME_EXCEEDED: u8 = 11;
-/// `ICMP_EXC_TTL`.
-const ICMP_EXC_TTL: u8 = 0;
-
 /// The first four bytes of an address.
-fn v4(addr: &[u8; 16]) -> [u8; 4] {
+pub(crate) fn v4(addr: &[u8; 16]) -> [u8; 4] {
     [addr[0], addr[1], addr[2], addr[3]]
+}
+
+/// What leaves for a real server: a packet of a connection, or an ICMP
+/// error about one (C's `IP_VS_HDR_ICMP`), which is never answered with
+/// "fragmentation needed".
+#[derive(Clone, Copy)]
+pub(crate) struct Outgoing<'a> {
+    /// The packet's own IPv4 header.
+    pub(crate) iph: &'a Ipv4,
+    /// Whether it is an ICMP error about a connection.
+    pub(crate) icmp_error: bool,
+}
+
+impl<'a> From<&'a Packet> for Outgoing<'a> {
+    fn from(pkt: &'a Packet) -> Self {
+        Outgoing {
+            iph: &pkt.iph,
+            icmp_error: false,
+        }
+    }
 }
 
 /// The route to a real server for a packet that leaves this host, with
 /// the checks of `__ip_vs_get_out_rt()`: the TTL is decremented (an
-/// expired packet is answered with an ICMP error) and a packet too big for
-/// the path with DF set is answered with "fragmentation needed". `None`
-/// when the packet is to be dropped; `Some(None)` when the server is this
-/// host (the packet is delivered locally, unchanged).
-fn route_out(
+/// expired packet is counted as a header error and answered with an ICMP
+/// error) and a packet too big for
+/// the path with DF set is answered with "fragmentation needed" (unless it
+/// is an ICMP error itself, which goes as it is). `None` when the packet is
+/// to be dropped; `Some(None)` when the server is this host (the packet is
+/// delivered locally, unchanged).
+pub(crate) fn route_out(
     net: Net,
     skb: &mut Skb<'_>,
-    pkt: &Packet,
+    out: Outgoing<'_>,
     daddr: [u8; 4],
     known_nh: bool,
     overhead: usize,
 ) -> Option<Option<Route>> {
+    let iph = out.iph;
     let route = Route::output4(net, daddr, known_nh)?;
     if route.is_local() {
         return Some(None);
     }
-    if pkt.iph.ttl <= 1 {
-        skb.icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+    if iph.ttl <= 1 {
+        net.count_in_hdr_error();
+        skb.icmp_send(icmp::TIME_EXCEEDED, icmp::EXC_TTL, 0);
         return None;
     }
     let mtu = route.mtu().checked_sub(overhead)?;
-    if pkt.iph.dont_fragment() && skb.exceeds_mtu(mtu) {
+    if iph.dont_fragment() && skb.exceeds_mtu(mtu) && !out.icmp_error {
         skb.icmp_send(
-            ICMP_DEST_UNREACH,
-            ICMP_FRAG_NEEDED,
+            icmp::DEST_UNREACH,
+            icmp::FRAG_NEEDED,
             u32::try_from(mtu).unwrap_or(0),
         );
         return None;
     }
-    skb.make_writable(pkt.iph.hlen).ok()?;
-    skb.write(ip::TTL, &[pkt.iph.ttl - 1]).ok()?;
+    skb.make_writable(iph.hlen).ok()?;
+    skb.write(ip::TTL, &[iph.ttl - 1]).ok()?;
     Some(Some(route))
+}
+
+/// Sends a rewritten packet by `route`, or with none lets the local stack
+/// take it (a real server on this host).
+pub(crate) fn deliver(net: Net, mut skb: Skb<'_>, route: Option<Route>) -> Verdict {
+    match route {
+        Some(route) => {
+            skb.set_route(route);
+            skb.send(net);
+            Verdict::Stolen
+        }
+        None => {
+            skb.set_handled();
+            Verdict::Accept
+        }
+    }
 }
 
 /// Rewrites the address at `addr_off` and the port at `port_off` of the
 /// packet to `to`, fixing the transport checksum and the IPv4 header's.
+///
+/// The transport checksum changes by the difference, except for a UDP
+/// datagram without one, which gets one from scratch; a UDP checksum that
+/// comes out as zero is sent as `0xffff` (zero means none). A checksum the
+/// device is to finish (`CHECKSUM_PARTIAL`) only changes by the addresses.
 fn rewrite(
     skb: &mut Skb<'_>,
     pkt: &Packet,
@@ -79,37 +118,38 @@ fn rewrite(
     skb.make_writable(pkt.headers_len)?;
     let (from_port, to_port) = (from.port.to_ne_bytes(), to.port.to_ne_bytes());
     let (from_addr, to_addr) = (v4(&from.addr), v4(&to.addr));
-    if let Some(check) = pkt.check_off {
-        skb.csum_replace2(check, from_port, to_port)?;
-        skb.csum_replace4(check, from_addr, to_addr, true)?;
+    let udp = pkt.tcp.is_none();
+    let partial = skb.csum_partial();
+    let from_scratch = pkt.udp_no_check && !partial;
+    if !from_scratch {
+        skb.csum_replace2(pkt.check_off, from_port, to_port)?;
+        skb.csum_replace4(pkt.check_off, from_addr, to_addr, true)?;
     }
     skb.write(pkt.iph.hlen + port_off, &to_port)?;
     skb.write(addr_off, &to_addr)?;
+    if from_scratch {
+        skb.udp_checksum(pkt.iph.hlen)?;
+    } else if udp && !partial {
+        let mut check = [0u8; 2];
+        skb.read(pkt.check_off, &mut check)?;
+        if check == [0, 0] {
+            skb.write(pkt.check_off, &[0xff, 0xff])?;
+        }
+    }
     skb.ip_send_check();
     Ok(())
 }
 
 /// NAT (`ip_vs_nat_xmit()`): the destination becomes the real server.
 pub(crate) fn nat(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
-    let route = match route_out(net, &mut skb, pkt, v4(&real.addr), false, 0) {
+    let route = match route_out(net, &mut skb, pkt.into(), v4(&real.addr), false, 0) {
         Some(r) => r,
         None => return Verdict::Drop,
     };
     if rewrite(&mut skb, pkt, ip::DADDR, 2, &pkt.destination(), real).is_err() {
         return Verdict::Drop;
     }
-    match route {
-        Some(route) => {
-            skb.set_route(route);
-            skb.send(net);
-            Verdict::Stolen
-        }
-        // A real server on this host: the local stack takes it.
-        None => {
-            skb.set_handled();
-            Verdict::Accept
-        }
-    }
+    deliver(net, skb, route)
 }
 
 /// NAT replies (`handle_response()` with the protocol's `snat_handler`):
@@ -124,8 +164,8 @@ pub(crate) fn snat(mut skb: Skb<'_>, pkt: &Packet, virt: &Endpoint) -> Verdict {
 
 /// Direct routing (`ip_vs_dr_xmit()`): the packet goes unchanged to the
 /// real server's link-layer address.
-pub(crate) fn direct(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
-    match route_out(net, &mut skb, pkt, v4(&real.addr), true, 0) {
+pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, real: &Endpoint) -> Verdict {
+    match route_out(net, &mut skb, out, v4(&real.addr), true, 0) {
         Some(Some(route)) => {
             skb.ip_send_check();
             skb.set_route(route);
@@ -142,9 +182,9 @@ pub(crate) fn direct(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) 
 
 /// IP-in-IP tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside
 /// a new IPv4 header to the real server.
-pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
+pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, real: &Endpoint) -> Verdict {
     let daddr = v4(&real.addr);
-    let route = match route_out(net, &mut skb, pkt, daddr, false, ip::MIN_LEN) {
+    let route = match route_out(net, &mut skb, out, daddr, false, ip::MIN_LEN) {
         Some(Some(route)) => route,
         Some(None) => {
             skb.set_handled();
@@ -156,9 +196,9 @@ pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) 
     let mut tos = [0u8];
     let inner_len = skb.len();
     let header = skb.read(ip::TOS, &mut tos).ok().and_then(|()| {
-        let inner = packet::Ipv4 {
-            ttl: pkt.iph.ttl - 1,
-            ..pkt.iph
+        let inner = Ipv4 {
+            ttl: out.iph.ttl - 1,
+            ..*out.iph
         };
         packet::ipip_header(&inner, tos[0], route.saddr, daddr, inner_len)
     });

@@ -6,6 +6,7 @@
 #include <net/gso.h>
 #include <linux/icmp.h>
 #include <linux/ip.h>
+#include <linux/udp.h>
 #include <linux/timer.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -298,6 +299,7 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
 void ipvs_rs_send(struct net *net, struct sk_buff *skb)
 {
 	skb->ipvs_property = 1;
+	skb->ignore_df = 1;
 	skb_forward_csum(skb);
 	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
 		skb_dst(skb)->dev, dst_output);
@@ -306,6 +308,27 @@ void ipvs_rs_send(struct net *net, struct sk_buff *skb)
 void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info)
 {
 	icmp_send(skb, type, code, htonl(info));
+}
+
+bool ipvs_rs_icmp_csum_ok(struct sk_buff *skb, unsigned int toff)
+{
+	if (skb_csum_unnecessary(skb) || !skb->dev)
+		return true;
+	/* Validated as on LOCAL_IN, also in FORWARD. */
+	return !nf_checksum(skb, NF_INET_LOCAL_IN, toff, IPPROTO_ICMP, AF_INET);
+}
+
+int ipvs_rs_icmp_csum_set(struct sk_buff *skb, unsigned int toff)
+{
+	struct icmphdr *icmph;
+
+	if (toff + sizeof(*icmph) > skb_headlen(skb))
+		return -EINVAL;
+	icmph = (struct icmphdr *)(skb->data + toff);
+	icmph->checksum = 0;
+	icmph->checksum = csum_fold(skb_checksum(skb, toff, skb->len - toff, 0));
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return 0;
 }
 
 int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt)
@@ -329,6 +352,35 @@ int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt)
 void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb)
 {
 	ip_select_ident(net, skb, NULL);
+}
+
+bool ipvs_rs_skb_csum_partial(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_PARTIAL;
+}
+
+int ipvs_rs_udp_csum(struct sk_buff *skb, unsigned int udphoff)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct udphdr *udph;
+
+	if (udphoff > skb->len || udphoff + sizeof(*udph) > skb_headlen(skb))
+		return -EINVAL;
+	udph = (struct udphdr *)(skb->data + udphoff);
+	udph->check = 0;
+	skb->csum = skb_checksum(skb, udphoff, skb->len - udphoff, 0);
+	udph->check = csum_tcpudp_magic(iph->saddr, iph->daddr,
+					skb->len - udphoff, IPPROTO_UDP,
+					skb->csum);
+	if (!udph->check)
+		udph->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return 0;
+}
+
+void ipvs_rs_ip_inc_in_hdr_errors(struct net *net)
+{
+	IP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS);
 }
 
 void ipvs_rs_timer_setup(struct timer_list *timer,

@@ -184,13 +184,31 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt);
 
 /*
  * Sends a packet IPVS has rewritten and routed (ip_vs_send_or_cont() for
- * a non-local destination): marks it ipvs_property, skb_forward_csum(), and
- * passes it to the LOCAL_OUT hooks and dst_output(). Consumes skb.
+ * a non-local destination): marks it ipvs_property and ignore_df (as every
+ * transmitter of ip_vs_xmit.c does: no "fragmentation needed" from
+ * ip_fragment()), skb_forward_csum(), and passes it to the LOCAL_OUT hooks
+ * and dst_output(). Consumes skb.
  */
 void ipvs_rs_send(struct net *net, struct sk_buff *skb);
 
 /* icmp_send(skb, type, code, htonl(info)): tells the sender. */
 void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info);
+
+/*
+ * ip_vs_checksum_common_check(skb, toff, IPPROTO_ICMP, AF_INET): whether
+ * the ICMP checksum of the message at offset toff from skb->data is right
+ * (or needs no check: already validated, or generated on this host).
+ */
+bool ipvs_rs_icmp_csum_ok(struct sk_buff *skb, unsigned int toff);
+
+/*
+ * The end of ip_vs_nat_icmp(): recomputes the checksum of the ICMP message
+ * at offset toff from skb->data over the whole rest of the packet
+ * (csum_fold(skb_checksum())), and marks it CHECKSUM_UNNECESSARY. The
+ * caller made the ICMP header writable. -EINVAL when it is beyond the
+ * linear data.
+ */
+int ipvs_rs_icmp_csum_set(struct sk_buff *skb, unsigned int toff);
 
 /*
  * Makes room for an outer IPv4 header (skb_cow_head() with the device's
@@ -203,6 +221,21 @@ int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt);
 
 /* ip_select_ident(net, skb, NULL) for the header at ip_hdr(skb). */
 void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb);
+
+/* skb->ip_summed == CHECKSUM_PARTIAL: the device finishes the checksum. */
+bool ipvs_rs_skb_csum_partial(const struct sk_buff *skb);
+
+/*
+ * The checksum of the UDP header at offset udphoff from skb->data, from
+ * scratch over the rest of the packet with the addresses of ip_hdr(skb),
+ * zero sent as CSUM_MANGLED_0; skb->ip_summed becomes CHECKSUM_UNNECESSARY
+ * (the "full checksum calculation" of udp_{s,d}nat_handler()). The caller
+ * made the header writable. -EINVAL when it is beyond the linear data.
+ */
+int ipvs_rs_udp_csum(struct sk_buff *skb, unsigned int udphoff);
+
+/* IP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS). */
+void ipvs_rs_ip_inc_in_hdr_errors(struct net *net);
 
 /*
  * A timer calling fn(timer) in softirq context: timer_setup(timer, fn, 0).

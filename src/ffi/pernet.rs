@@ -57,6 +57,13 @@ impl Net {
         // `Net` first (type invariant).
         unsafe { state.as_ref() }
     }
+
+    /// Counts an IPv4 packet dropped for a header error
+    /// (`IPSTATS_MIB_INHDRERRORS`, "InHdrErrors" in `/proc/net/snmp`).
+    pub(crate) fn count_in_hdr_error(self) {
+        // SAFETY: Live namespace (type invariant).
+        unsafe { bindings::ipvs_rs_ip_inc_in_hdr_errors(self.as_ptr()) }
+    }
 }
 
 // SAFETY: A namespace may be used from any thread.

@@ -7,6 +7,7 @@
 //! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h)
 
 use super::{bindings, pernet::Net, route::Route};
+use crate::logic::packet;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{error::to_result, ffi::c_int, prelude::*};
 
@@ -172,6 +173,23 @@ impl Skb<'_> {
         })
     }
 
+    /// Whether the device is to finish the transport checksum
+    /// (`CHECKSUM_PARTIAL`): it holds only the pseudo-header's sum.
+    pub(crate) fn csum_partial(&self) -> bool {
+        // SAFETY: Live packet (type invariant).
+        unsafe { bindings::ipvs_rs_skb_csum_partial(self.as_ptr()) }
+    }
+
+    /// Computes the checksum of the UDP header at `off` from scratch over
+    /// the rest of the packet (zero is sent as `0xffff`); the header must
+    /// have been made writable.
+    pub(crate) fn udp_checksum(&mut self, off: usize) -> Result {
+        let at = u32::try_from(self.data_off(off, packet::UDP_LEN)?)?;
+        // SAFETY: Live packet owned by the hook; the helper checks that the
+        // header is in the linear data.
+        to_result(unsafe { bindings::ipvs_rs_udp_csum(self.as_ptr(), at) })
+    }
+
     /// Recomputes the IPv4 header checksum; the header must be writable.
     pub(crate) fn ip_send_check(&mut self) {
         // SAFETY: Live packet owned by the hook, whose IPv4 header the
@@ -183,6 +201,31 @@ impl Skb<'_> {
     pub(crate) fn icmp_send(&self, icmp_type: u8, code: u8, info: u32) {
         // SAFETY: Live packet; `icmp_send()` only reads it.
         unsafe { bindings::ipvs_rs_icmp_send(self.as_ptr(), icmp_type, code, info) }
+    }
+
+    /// Whether the checksum of the ICMP message at `off` (from the network
+    /// header to the packet's end) is right, or needs no check
+    /// (`ip_vs_checksum_common_check()`).
+    pub(crate) fn icmp_csum_ok(&mut self, off: usize) -> bool {
+        let Some(at) = self
+            .data_off(off, 0)
+            .ok()
+            .and_then(|a| u32::try_from(a).ok())
+        else {
+            return false;
+        };
+        // SAFETY: Live packet owned by the hook (type invariant); `at` is
+        // inside it (checked above).
+        unsafe { bindings::ipvs_rs_icmp_csum_ok(self.as_ptr(), at) }
+    }
+
+    /// Recomputes the checksum of the ICMP message at `off` over the rest
+    /// of the packet; its header must have been made writable.
+    pub(crate) fn icmp_csum_set(&mut self, off: usize) -> Result {
+        let at = u32::try_from(self.data_off(off, 8)?)?;
+        // SAFETY: Live packet owned by the hook; the helper checks that the
+        // ICMP header is in the linear data.
+        to_result(unsafe { bindings::ipvs_rs_icmp_csum_set(self.as_ptr(), at) })
     }
 
     /// Routes the packet by `route` from now on.

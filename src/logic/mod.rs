@@ -18,6 +18,7 @@ pub(crate) mod dest;
 pub(crate) mod errno;
 pub(crate) mod fmtbuf;
 pub(crate) mod genl;
+pub(crate) mod icmp;
 pub(crate) mod linear_probe;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.

@@ -37,7 +37,6 @@ pub(crate) mod ip {
 pub(crate) const TCP_CHECK: usize = 16;
 /// The checksum's offset in a UDP header.
 pub(crate) const UDP_CHECK: usize = 6;
-/// How much of a TCP header IPVS reads: ports to flags.
 /// The flags' byte in a TCP header.
 pub(crate) const TCP_FLAGS: usize = 13;
 /// A TCP header without options.
@@ -101,6 +100,66 @@ pub(crate) fn ports(b: &[u8]) -> Option<([u8; 2], [u8; 2])> {
     match b {
         [s0, s1, d0, d1, ..] => Some(([*s0, *s1], [*d0, *d1])),
         _ => None,
+    }
+}
+
+/// The fixed part of the transport header of `protocol` that IPVS reads
+/// (20 bytes of TCP, 8 of UDP); `None` for other protocols.
+pub(crate) fn header_len(protocol: u8) -> Option<usize> {
+    match protocol {
+        TCP => Some(TCP_MIN),
+        UDP => Some(UDP_LEN),
+        _ => None,
+    }
+}
+
+/// What IPVS reads of a TCP or UDP header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct L4 {
+    /// Source and destination ports, as on the wire.
+    pub(crate) sport: [u8; 2],
+    pub(crate) dport: [u8; 2],
+    /// Whether the whole fixed header is there; if not, only the ports
+    /// are known (and the fields below are zero).
+    pub(crate) complete: bool,
+    /// TCP: the flags' byte.
+    pub(crate) flags: u8,
+    /// The checksum field.
+    pub(crate) check: [u8; 2],
+}
+
+impl L4 {
+    /// Reads the header of `protocol` (TCP or UDP) from `b`, the bytes
+    /// after the IPv4 header, as many as the packet has up to
+    /// [`header_len`]. `None` without the ports: the C IPVS finds no
+    /// connection for such a packet (`ip_vs_conn_fill_param_proto()`) and
+    /// its `*_conn_schedule()` drops it. With the ports but not the whole
+    /// header, a connection can still take it (and NAT then fails), but
+    /// it opens none.
+    pub(crate) fn parse(protocol: u8, b: &[u8]) -> Option<L4> {
+        let hdr = header_len(protocol)?;
+        let (sport, dport) = ports(b)?;
+        let check_at = if protocol == TCP {
+            TCP_CHECK
+        } else {
+            UDP_CHECK
+        };
+        match b.get(..hdr) {
+            Some(h) => Some(L4 {
+                sport,
+                dport,
+                complete: true,
+                flags: if protocol == TCP { h[TCP_FLAGS] } else { 0 },
+                check: [h[check_at], h[check_at + 1]],
+            }),
+            None => Some(L4 {
+                sport,
+                dport,
+                complete: false,
+                flags: 0,
+                check: [0; 2],
+            }),
+        }
     }
 }
 
@@ -197,5 +256,53 @@ mod tests {
     fn ports_need_four_bytes() {
         assert_eq!(ports(&[1, 2, 3, 4, 5]), Some(([1, 2], [3, 4])));
         assert_eq!(ports(&[1, 2, 3]), None);
+    }
+
+    /// A TCP SYN from port 1000 to 80, checksum 0xabcd.
+    fn tcp_syn() -> [u8; 20] {
+        [
+            0x03, 0xe8, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0x20, 0, 0xab, 0xcd, 0, 0,
+        ]
+    }
+
+    #[test]
+    fn transport_headers() {
+        let t = tcp_syn();
+        let l4 = L4::parse(TCP, &t).unwrap();
+        assert_eq!((l4.sport, l4.dport), ([0x03, 0xe8], [0, 80]));
+        assert!(l4.complete);
+        assert_eq!(l4.flags, 0x02);
+        assert_eq!(l4.check, [0xab, 0xcd]);
+        // UDP reads 8 bytes: ports, length, checksum.
+        let u = [0, 53, 0, 80, 0, 12, 0, 0];
+        let l4 = L4::parse(UDP, &u).unwrap();
+        assert!(l4.complete);
+        assert_eq!((l4.flags, l4.check), (0, [0, 0]));
+        assert_eq!(header_len(1), None, "ICMP");
+        assert_eq!(L4::parse(1, &t), None);
+    }
+
+    #[test]
+    fn transport_headers_cut_short() {
+        let t = tcp_syn();
+        for n in 0..4 {
+            assert_eq!(L4::parse(TCP, &t[..n]), None, "{n} bytes of TCP");
+            assert_eq!(L4::parse(UDP, &t[..n]), None, "{n} bytes of UDP");
+        }
+        // From the ports on, a cut header has ports but nothing else: no
+        // flags (so not a SYN) and no checksum.
+        for n in 4..20 {
+            let l4 = L4::parse(TCP, &t[..n]).unwrap();
+            assert_eq!((l4.sport, l4.dport), ([0x03, 0xe8], [0, 80]));
+            assert!(!l4.complete, "{n} bytes of TCP");
+            assert_eq!((l4.flags, l4.check), (0, [0, 0]));
+        }
+        for n in 4..8 {
+            assert!(
+                !L4::parse(UDP, &t[..n]).unwrap().complete,
+                "{n} bytes of UDP"
+            );
+        }
+        assert!(L4::parse(UDP, &t[..8]).unwrap().complete);
     }
 }

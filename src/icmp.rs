@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! ICMP errors about connections. From the real server's side (the reply
+//! hooks) an error about a packet to the server is counted, and on a NAT
+//! connection it comes back from the virtual service the client knows.
+//! From the client's side (the request hooks, and FORWARD for errors not
+//! addressed to this host) an error about a packet of the virtual service
+//! goes on to the connection's real server: translated for NAT, as it is
+//! for direct routing and tunnels.
+//!
+//! C: `ip_vs_out_icmp()`, `handle_response_icmp()`, `ip_vs_in_icmp()`,
+//! `ip_vs_forward_icmp()` and `ip_vs_nat_icmp()` in
+//! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c),
+//! `ip_vs_icmp_xmit()` in `ip_vs_xmit.c`
+
+use crate::{
+    conn::table::{Conn, Endpoint, Table},
+    ctl::dest::Dest,
+    dataplane::DataPlane,
+    ffi::{netfilter::Verdict, pernet::Net, skb::Skb},
+    logic::{
+        dest::conn_flag,
+        icmp::{self as msg, Error, Icmp},
+        packet::{ip, Ipv4},
+    },
+    netns::NetIpvs,
+    proto::{self, inet_addr, Parsed},
+    sched::abi::DEST_F_AVAILABLE,
+    xmit::{self, Outgoing},
+};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::{prelude::*, sync::Arc};
+
+/// The FORWARD hook before the reply one (`ip_vs_forward_icmp()`): errors
+/// from clients routed through this host rather than addressed to it.
+pub(crate) fn forward(net: Net, skb: Skb<'_>) -> Verdict {
+    let Some(ipvs) = net.state::<NetIpvs>() else {
+        return Verdict::Accept;
+    };
+    match proto::parse(&skb) {
+        Parsed::Icmp(iph) => incoming(net, &ipvs.dp, skb, &iph, true),
+        _ => Verdict::Accept,
+    }
+}
+
+/// What the packet path needs of the connection an error is about.
+struct Found {
+    fwd: u32,
+    virt: Endpoint,
+    real: Endpoint,
+    dest: Arc<Dest>,
+}
+
+/// The connection `find` finds, if any; the connection's timer is left as
+/// it is (C puts it back with `__ip_vs_conn_put()`).
+fn lookup(dp: &DataPlane, find: impl FnOnce(&mut Table) -> Option<&mut Conn>) -> Option<Found> {
+    let mut st = dp.state.lock();
+    find(&mut st.conns).map(|c| Found {
+        fwd: c.fwd(),
+        virt: c.virt,
+        real: c.real,
+        dest: c.dest.clone(),
+    })
+}
+
+/// Reads the ICMP message after the IPv4 header `iph`.
+fn read(skb: &Skb<'_>, iph: &Ipv4) -> Icmp {
+    let mut b = [0u8; msg::MAX_READ];
+    let n = skb.len().saturating_sub(iph.hlen).min(msg::MAX_READ);
+    if skb.read(iph.hlen, &mut b[..n]).is_err() {
+        return Icmp::Truncated;
+    }
+    msg::parse(iph.hlen, &b[..n])
+}
+
+/// The source and destination of the quoted packet.
+fn ends(e: &Error) -> (Endpoint, Endpoint) {
+    let end = |addr, port| Endpoint {
+        addr: inet_addr(addr),
+        port: u16::from_ne_bytes(port),
+    };
+    (end(e.iph.saddr, e.sport), end(e.iph.daddr, e.dport))
+}
+
+/// `ip_vs_in_stats()` / `ip_vs_out_stats()` for an error of `len` bytes:
+/// counted while the destination is available.
+fn count(dp: &DataPlane, dest: &Dest, len: usize, incoming: bool) {
+    if dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0 {
+        return;
+    }
+    let total = dp.total.here();
+    for c in [&dest.stats, &*dest.svc_stats, total] {
+        if incoming {
+            c.packet_in(len);
+        } else {
+            c.packet_out(len);
+        }
+    }
+}
+
+/// `ip_vs_nat_icmp()`: an error leaving for the client (`outgoing`) comes
+/// from `to`, the virtual service, about a packet to it; one coming in
+/// goes to `to`, the real server, about a packet from it. The outer and
+/// quoted IPv4 headers' checksums and the ICMP checksum follow.
+fn nat(skb: &mut Skb<'_>, iph: &Ipv4, e: &Error, outgoing: bool, to: &Endpoint) -> Result {
+    skb.make_writable(e.nat_len())?;
+    let addr = xmit::v4(&to.addr);
+    let (outer, quoted, port) = if outgoing {
+        (ip::SADDR, ip::DADDR, 2)
+    } else {
+        (ip::DADDR, ip::SADDR, 0)
+    };
+    skb.write(outer, &addr)?;
+    skb.ip_send_check();
+    let mut buf = [0u8; 60];
+    let h = buf.get_mut(..e.iph.hlen).ok_or(EINVAL)?;
+    skb.read(e.off, h)?;
+    msg::set_addr(h, quoted, addr).ok_or(EINVAL)?;
+    skb.write(e.off, h)?;
+    skb.write(e.ports_off() + port, &to.port.to_ne_bytes())?;
+    skb.icmp_csum_set(iph.hlen)
+}
+
+/// An ICMP message in a reply hook (`ip_vs_out_icmp()` and
+/// `handle_response_icmp()`): an error about a packet to a real server of
+/// a connection is counted, and on a NAT connection comes from the
+/// virtual service; IPVS handled it.
+pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict {
+    let e = match read(&skb, iph) {
+        Icmp::Truncated => return Verdict::Drop,
+        Icmp::Other => return Verdict::Accept,
+        Icmp::Error(e) => e,
+    };
+    // The quoted packet went from the client to the server.
+    let (client, server) = ends(&e);
+    let Some(c) = lookup(dp, |t| t.find_out(e.iph.protocol, &server, &client)) else {
+        return Verdict::Accept;
+    };
+    if c.fwd == conn_flag::MASQ
+        && (!skb.icmp_csum_ok(iph.hlen) || nat(&mut skb, iph, &e, true, &c.virt).is_err())
+    {
+        return Verdict::Drop;
+    }
+    count(dp, &c.dest, skb.len(), false);
+    skb.set_handled();
+    Verdict::Accept
+}
+
+/// An ICMP message in a request hook or FORWARD (`ip_vs_in_icmp()`): an
+/// error about a packet from a virtual service to a client of a connection
+/// is counted and goes on to the connection's real server
+/// (`ip_vs_icmp_xmit()`).
+pub(crate) fn incoming(
+    net: Net,
+    dp: &DataPlane,
+    mut skb: Skb<'_>,
+    iph: &Ipv4,
+    forwarded: bool,
+) -> Verdict {
+    let e = match read(&skb, iph) {
+        Icmp::Truncated => return Verdict::Drop,
+        Icmp::Other => return Verdict::Accept,
+        Icmp::Error(e) => e,
+    };
+    // The quoted packet went from the virtual service to the client.
+    let (virt, client) = ends(&e);
+    let Some(c) = lookup(dp, |t| t.find_in(e.iph.protocol, &client, &virt)) else {
+        return Verdict::Accept;
+    };
+    if c.fwd == conn_flag::MASQ && !skb.icmp_csum_ok(iph.hlen) {
+        return Verdict::Drop;
+    }
+    count(dp, &c.dest, skb.len(), true);
+    let out = Outgoing {
+        iph,
+        icmp_error: true,
+    };
+    match c.fwd {
+        conn_flag::MASQ => nat_xmit(net, skb, out, &e, &c.real, forwarded),
+        conn_flag::DROUTE => xmit::direct(net, skb, out, &c.real),
+        conn_flag::TUNNEL => xmit::tunnel(net, skb, out, &c.real),
+        // Local node and bypass: the local stack delivers it.
+        _ => Verdict::Accept,
+    }
+}
+
+/// The NAT part of `ip_vs_icmp_xmit()`: the error goes to the real server
+/// as if about the server's own packet. A server on this host is not
+/// reached from FORWARD.
+fn nat_xmit(
+    net: Net,
+    mut skb: Skb<'_>,
+    out: Outgoing<'_>,
+    e: &Error,
+    real: &Endpoint,
+    forwarded: bool,
+) -> Verdict {
+    let route = match xmit::route_out(net, &mut skb, out, xmit::v4(&real.addr), false, 0) {
+        Some(r) => r,
+        None => return Verdict::Drop,
+    };
+    if (route.is_none() && forwarded) || nat(&mut skb, out.iph, e, false, real).is_err() {
+        return Verdict::Drop;
+    }
+    xmit::deliver(net, skb, route)
+}

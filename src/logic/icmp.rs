@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! ICMP errors about connections: which messages IPVS looks into, the
+//! packet they quote (its IPv4 header and ports), and the quoted header's
+//! checksum once NAT changed an address in it.
+//!
+//! C: `ip_vs_out_icmp()`, `ip_vs_in_icmp()` and `ip_vs_nat_icmp()` in
+//! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
+
+use super::packet::{self, ip, Ipv4};
+
+/// `IPPROTO_ICMP`.
+pub(crate) const PROTO: u8 = 1;
+/// `ICMP_DEST_UNREACH`, `ICMP_SOURCE_QUENCH`, `ICMP_TIME_EXCEEDED`.
+pub(crate) const DEST_UNREACH: u8 = 3;
+pub(crate) const SOURCE_QUENCH: u8 = 4;
+pub(crate) const TIME_EXCEEDED: u8 = 11;
+/// `ICMP_PORT_UNREACH` and `ICMP_FRAG_NEEDED` (codes of `DEST_UNREACH`).
+pub(crate) const PORT_UNREACH: u8 = 3;
+pub(crate) const FRAG_NEEDED: u8 = 4;
+/// `ICMP_EXC_TTL` (a code of `TIME_EXCEEDED`).
+pub(crate) const EXC_TTL: u8 = 0;
+/// `struct icmphdr`.
+pub(crate) const HDR_LEN: usize = 8;
+/// The quoted IPv4 header's checksum offset.
+const IP_CHECK: usize = 10;
+/// `IP_OFFSET` of `frag_off`, host order.
+const IP_OFFSET: u16 = 0x1fff;
+/// The most of an ICMP message IPVS reads: its header, the longest quoted
+/// IPv4 header and the quoted ports.
+pub(crate) const MAX_READ: usize = HDR_LEN + 60 + 4;
+
+/// An ICMP error about a TCP or UDP packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Error {
+    /// Offset of the quoted IPv4 header from the outer one's start.
+    pub(crate) off: usize,
+    /// The quoted IPv4 header (its total length is what the quoted
+    /// packet had, not what is quoted of it).
+    pub(crate) iph: Ipv4,
+    /// The quoted source and destination ports, as on the wire.
+    pub(crate) sport: [u8; 2],
+    pub(crate) dport: [u8; 2],
+}
+
+impl Error {
+    /// Offset of the quoted ports from the outer header's start.
+    pub(crate) fn ports_off(&self) -> usize {
+        self.off + self.iph.hlen
+    }
+
+    /// How much of the packet, from the outer header's start, NAT changes:
+    /// up to the end of the quoted ports.
+    pub(crate) fn nat_len(&self) -> usize {
+        self.ports_off() + 4
+    }
+}
+
+/// What an ICMP message is to IPVS.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Icmp {
+    /// The ICMP header is cut short: dropped.
+    Truncated,
+    /// Not an error IPVS looks into, or an error that looks wrong or
+    /// quotes no TCP or UDP header: it passes.
+    Other,
+    /// An error about a TCP or UDP packet, perhaps of a connection.
+    Error(Error),
+}
+
+/// Whether IPVS looks into ICMP messages of type `t`: the errors that
+/// quote a packet (unreachable, source quench, time exceeded).
+fn is_error(t: u8) -> bool {
+    matches!(t, DEST_UNREACH | SOURCE_QUENCH | TIME_EXCEEDED)
+}
+
+/// Reads the ICMP message `b` (up to [`MAX_READ`] bytes of it, fewer when
+/// the packet ends sooner) that follows an outer IPv4 header of `hlen`
+/// bytes, as `ip_vs_{in,out}_icmp()` do before looking up the connection.
+pub(crate) fn parse(hlen: usize, b: &[u8]) -> Icmp {
+    let Some(&t) = b.first() else {
+        return Icmp::Truncated;
+    };
+    if b.len() < HDR_LEN {
+        return Icmp::Truncated;
+    }
+    if !is_error(t) {
+        return Icmp::Other;
+    }
+    let Some(q) = b
+        .get(HDR_LEN..HDR_LEN + ip::MIN_LEN)
+        .and_then(|q| <&[u8; ip::MIN_LEN]>::try_from(q).ok())
+    else {
+        return Icmp::Other;
+    };
+    let Some(iph) = quoted_header(q) else {
+        return Icmp::Other;
+    };
+    if !matches!(iph.protocol, packet::TCP | packet::UDP) || iph.frag_off & IP_OFFSET != 0 {
+        return Icmp::Other;
+    }
+    let ports = b.get(HDR_LEN + iph.hlen..).and_then(packet::ports);
+    let Some((sport, dport)) = ports else {
+        return Icmp::Other;
+    };
+    Icmp::Error(Error {
+        off: hlen + HDR_LEN,
+        iph,
+        sport,
+        dport,
+    })
+}
+
+/// A quoted IPv4 header: version 4 and at least 20 bytes long is all C
+/// asks of it.
+fn quoted_header(b: &[u8; ip::MIN_LEN]) -> Option<Ipv4> {
+    let hlen = usize::from(b[0] & 0x0f) * 4;
+    if b[0] >> 4 != 4 || hlen < ip::MIN_LEN {
+        return None;
+    }
+    Some(Ipv4 {
+        hlen,
+        tot_len: usize::from(u16::from_be_bytes([b[2], b[3]])),
+        frag_off: u16::from_be_bytes([b[6], b[7]]),
+        ttl: b[ip::TTL],
+        protocol: b[9],
+        saddr: [b[12], b[13], b[14], b[15]],
+        daddr: [b[16], b[17], b[18], b[19]],
+    })
+}
+
+/// Puts `addr` at `addr_off` (`ip::SADDR` or `ip::DADDR`) of the IPv4
+/// header `h` and recomputes its checksum (`ip_send_check()`). `None` when
+/// the header's own length is not that of `h` (C revalidates the quoted
+/// header's length this way before it writes).
+pub(crate) fn set_addr(h: &mut [u8], addr_off: usize, addr: [u8; 4]) -> Option<()> {
+    let hlen = usize::from(h.first()? & 0x0f) * 4;
+    if hlen < ip::MIN_LEN || h.len() != hlen {
+        return None;
+    }
+    h.get_mut(addr_off..addr_off + 4)?.copy_from_slice(&addr);
+    h[IP_CHECK..IP_CHECK + 2].fill(0);
+    let check = checksum(h);
+    h[IP_CHECK..IP_CHECK + 2].copy_from_slice(&check);
+    Some(())
+}
+
+/// The Internet checksum of `b` (an even number of bytes), as on the wire.
+fn checksum(b: &[u8]) -> [u8; 2] {
+    let mut sum: u32 = b
+        .chunks(2)
+        .map(|w| u32::from(u16::from_be_bytes([w[0], *w.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    let folded = u16::try_from(sum).unwrap_or(u16::MAX);
+    (!folded).to_be_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A port unreachable from 192.168.100.11 about UDP 10.0.0.2:2000 ->
+    /// 192.168.100.11:80, with a quoted header of `ihl` words.
+    fn port_unreachable(ihl: u8) -> Vec<u8> {
+        let mut b = vec![DEST_UNREACH, PORT_UNREACH, 0, 0, 0, 0, 0, 0];
+        let mut q = vec![
+            0x40 | ihl,
+            0,
+            0,
+            33,
+            0,
+            1,
+            0x40,
+            0,
+            63,
+            packet::UDP,
+            0,
+            0,
+            10,
+            0,
+            0,
+            2,
+            192,
+            168,
+            100,
+            11,
+        ];
+        q.resize(usize::from(ihl) * 4, 0);
+        let check = checksum(&q);
+        q[IP_CHECK..IP_CHECK + 2].copy_from_slice(&check);
+        b.extend_from_slice(&q);
+        b.extend_from_slice(&[0x07, 0xd0, 0, 80, 0, 13, 0, 0, b'h']);
+        b
+    }
+
+    #[test]
+    fn finds_the_quoted_packet() {
+        let b = port_unreachable(5);
+        let Icmp::Error(e) = parse(20, &b) else {
+            panic!("not an error");
+        };
+        assert_eq!(e.off, 28);
+        assert_eq!(e.iph.hlen, 20);
+        assert_eq!(e.iph.protocol, packet::UDP);
+        assert_eq!(e.iph.saddr, [10, 0, 0, 2]);
+        assert_eq!(e.iph.daddr, [192, 168, 100, 11]);
+        assert_eq!(e.sport, 2000u16.to_be_bytes());
+        assert_eq!(e.dport, 80u16.to_be_bytes());
+        assert_eq!(e.ports_off(), 48);
+        assert_eq!(e.nat_len(), 52);
+    }
+
+    #[test]
+    fn quoted_options_move_the_ports() {
+        let b = port_unreachable(6);
+        let Icmp::Error(e) = parse(24, &b) else {
+            panic!("not an error");
+        };
+        assert_eq!(e.off, 32);
+        assert_eq!(e.ports_off(), 56);
+        assert_eq!(e.sport, 2000u16.to_be_bytes());
+    }
+
+    #[test]
+    fn only_errors_about_tcp_and_udp() {
+        let b = port_unreachable(5);
+        assert_eq!(parse(20, &b[..7]), Icmp::Truncated);
+        assert_eq!(parse(20, &[]), Icmp::Truncated);
+        for t in [SOURCE_QUENCH, TIME_EXCEEDED] {
+            let mut e = b.clone();
+            e[0] = t;
+            assert!(matches!(parse(20, &e), Icmp::Error(_)), "type {t}");
+        }
+        let mut echo = b.clone();
+        echo[0] = 8;
+        assert_eq!(parse(20, &echo), Icmp::Other, "echo request");
+        assert_eq!(parse(20, &b[..8]), Icmp::Other, "nothing quoted");
+        assert_eq!(parse(20, &b[..30]), Icmp::Other, "quoted header cut");
+        assert_eq!(parse(20, &b[..31]), Icmp::Other, "quoted ports cut");
+        assert!(matches!(parse(20, &b[..32]), Icmp::Error(_)), "ports only");
+        let mut v6 = b.clone();
+        v6[8] = 0x65;
+        assert_eq!(parse(20, &v6), Icmp::Other, "version 6");
+        let mut short = b.clone();
+        short[8] = 0x44;
+        assert_eq!(parse(20, &short), Icmp::Other, "ihl 4");
+        let mut icmp = b.clone();
+        icmp[8 + 9] = PROTO;
+        assert_eq!(parse(20, &icmp), Icmp::Other, "about ICMP");
+        let mut frag = b.clone();
+        frag[8 + 7] = 1;
+        assert_eq!(parse(20, &frag), Icmp::Other, "a later fragment");
+        let mut first = b.clone();
+        first[8 + 6] = 0x20;
+        assert!(
+            matches!(parse(20, &first), Icmp::Error(_)),
+            "first fragment"
+        );
+    }
+
+    #[test]
+    fn checksum_of_a_known_header() {
+        // The example of RFC 1071's errata / Wikipedia: checksum 0xb861.
+        let h = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8,
+            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ];
+        assert_eq!(checksum(&h), [0xb8, 0x61]);
+    }
+
+    #[test]
+    fn set_addr_keeps_the_header_valid() {
+        let b = port_unreachable(6);
+        let mut q = b[8..32].to_vec();
+        set_addr(&mut q, ip::SADDR, [192, 168, 100, 12]).unwrap();
+        assert_eq!(&q[12..16], &[192, 168, 100, 12]);
+        assert_eq!(checksum(&q), [0, 0], "sums to zero with its checksum");
+        set_addr(&mut q, ip::DADDR, [10, 0, 0, 100]).unwrap();
+        assert_eq!(&q[16..20], &[10, 0, 0, 100]);
+        assert_eq!(checksum(&q), [0, 0]);
+        assert_eq!(set_addr(&mut q[..20], ip::SADDR, [0; 4]), None, "cut");
+        q.push(0);
+        assert_eq!(set_addr(&mut q, ip::SADDR, [0; 4]), None, "longer");
+        q.pop();
+        q[0] = 0x44;
+        assert_eq!(set_addr(&mut q, ip::SADDR, [0; 4]), None, "ihl 4");
+    }
+}
