@@ -15,7 +15,6 @@ use crate::{
         tcp_state::{self, Direction, TcpFlags, TcpState},
         udp_state::UdpState,
     },
-    sched::abi::DEST_F_OVERLOAD,
 };
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
 use kernel::{alloc::KVVec, prelude::*, sync::Arc};
@@ -235,7 +234,7 @@ impl Drop for Conn {
 }
 
 /// `ip_vs_bind_dest()`'s counting: active unless `INACTIVE`, and one more
-/// connection, which may put the destination over its upper threshold.
+/// connection, which may put the destination at its upper threshold.
 fn bind(dest: &Dest, flags: u32) {
     let s = &dest.shared;
     if flags & conn_flag::TEMPLATE != 0 {
@@ -245,16 +244,11 @@ fn bind(dest: &Dest, flags: u32) {
     if flags & conn_flag::INACTIVE == 0 {
         s.activeconns.fetch_add(1, Relaxed);
     }
-    let total = s.totalconns.fetch_add(1, Relaxed) + 1;
-    let upper = s.u_threshold.load(Relaxed);
-    if upper != 0 && u32::try_from(total).is_ok_and(|t| t >= upper) {
-        s.flags.fetch_or(DEST_F_OVERLOAD, Relaxed);
-    }
+    dest.bound(s.totalconns.fetch_add(1, Relaxed) + 1);
 }
 
-/// `ip_vs_unbind_dest()`'s counting: the destination leaves overload
-/// once at or under its lower threshold (three quarters of the upper one
-/// when unset).
+/// `ip_vs_unbind_dest()`'s counting: one connection less, which may take
+/// the destination under its lower threshold.
 fn unbind(dest: &Dest, flags: u32) {
     let s = &dest.shared;
     if flags & conn_flag::TEMPLATE != 0 {
@@ -264,15 +258,7 @@ fn unbind(dest: &Dest, flags: u32) {
     if flags & conn_flag::INACTIVE == 0 {
         s.activeconns.fetch_sub(1, Relaxed);
     }
-    let total = s.totalconns.fetch_sub(1, Relaxed) - 1;
-    let upper = s.u_threshold.load(Relaxed);
-    let lower = match s.l_threshold.load(Relaxed) {
-        0 => upper / 4 * 3,
-        l => l,
-    };
-    if upper != 0 && u32::try_from(total).is_ok_and(|t| t <= lower) {
-        s.flags.fetch_and(!DEST_F_OVERLOAD, Relaxed);
-    }
+    dest.unbound(s.totalconns.fetch_sub(1, Relaxed));
 }
 
 /// The connection table of one namespace.

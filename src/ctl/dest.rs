@@ -9,20 +9,32 @@ use crate::{
     logic::{
         addr::{self, Af},
         dest::{self as dst, DestUser},
+        overload::{self, Change},
     },
     sched::abi::{DestShared, DEST_F_AVAILABLE, DEST_F_OVERLOAD},
     stats::Counters,
 };
 use core::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
-use kernel::{prelude::*, sync::Arc};
+use kernel::{
+    new_spinlock_irq,
+    prelude::*,
+    sync::{Arc, SpinLockIrq},
+};
 
 /// Ids for destinations: unique for the module's life.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// One destination.
+#[pin_data]
 pub(crate) struct Dest {
     /// What schedulers see; its address is stable (the `Dest` is boxed).
     pub(crate) shared: DestShared,
+    /// The lower threshold in use (C's `l_threshold_val`).
+    lower_in_use: AtomicU32,
+    /// Orders the changes of the thresholds and the updates of the
+    /// overload flag (C's `dst_lock`).
+    #[pin]
+    overload_lock: SpinLockIrq<()>,
     /// `IP_VS_CONN_F_*` copied to its connections (forwarding method...).
     conn_flags: AtomicU32,
     /// Tunnel type, port (`__be16` bits) and flags.
@@ -39,8 +51,8 @@ impl Dest {
     /// A new destination of family `af` as `u` describes it, for the
     /// service counting in `svc_stats`, not linked to it yet.
     pub(crate) fn new(u: &DestUser, af: Af, svc_stats: Arc<Counters>) -> Result<Arc<Dest>> {
-        let d = Arc::new(
-            Dest {
+        let d = Arc::pin_init(
+            try_pin_init!(Dest {
                 shared: DestShared {
                     id: NEXT_ID.fetch_add(1, Relaxed),
                     af: af.raw(),
@@ -55,13 +67,15 @@ impl Dest {
                     u_threshold: AtomicU32::new(0),
                     l_threshold: AtomicU32::new(0),
                 },
+                lower_in_use: AtomicU32::new(0),
+                overload_lock <- new_spinlock_irq!((), "ip_vs_dest_overload"),
                 conn_flags: AtomicU32::new(0),
                 tun_type: AtomicU16::new(0),
                 tun_port: AtomicU16::new(0),
                 tun_flags: AtomicU16::new(0),
                 stats: Counters::default(),
                 svc_stats,
-            },
+            }? Error),
             GFP_KERNEL,
         )?;
         d.update(u, true);
@@ -82,11 +96,51 @@ impl Dest {
         self.tun_type.store(u.tun_type, Relaxed);
         self.tun_port.store(u.tun_port, Relaxed);
         self.tun_flags.store(u.tun_flags, Relaxed);
-        s.u_threshold.store(u.u_threshold, Relaxed);
-        s.l_threshold.store(u.l_threshold, Relaxed);
-        // Available again; not overloaded until connections say so.
         s.flags.fetch_or(DEST_F_AVAILABLE, Relaxed);
-        s.flags.fetch_and(!DEST_F_OVERLOAD, Relaxed);
+        // The overload flag is reconsidered only when a threshold changes:
+        // an edit of the weight alone leaves an overloaded destination so.
+        if s.u_threshold.load(Relaxed) != u.u_threshold
+            || s.l_threshold.load(Relaxed) != u.l_threshold
+        {
+            let _guard = self.overload_lock.lock();
+            s.u_threshold.store(u.u_threshold, Relaxed);
+            s.l_threshold.store(u.l_threshold, Relaxed);
+            let lower = overload::lower_in_use(u.u_threshold, u.l_threshold);
+            self.lower_in_use.store(lower, Relaxed);
+            self.update_overload(Change::Thresholds);
+        }
+    }
+
+    /// A connection was bound, bringing the count to `total`
+    /// (`ip_vs_bind_dest()`): at the upper threshold, overloaded.
+    pub(crate) fn bound(&self, total: i32) {
+        if overload::bind_reaches(total, self.shared.u_threshold.load(Relaxed)) {
+            let _guard = self.overload_lock.lock();
+            self.update_overload(Change::Up);
+        }
+    }
+
+    /// A connection was unbound from a count of `before`
+    /// (`ip_vs_unbind_dest()`): below the lower threshold, no longer
+    /// overloaded.
+    pub(crate) fn unbound(&self, before: i32) {
+        if overload::unbind_leaves(before, self.lower_in_use.load(Relaxed)) {
+            let _guard = self.overload_lock.lock();
+            self.update_overload(Change::Down);
+        }
+    }
+
+    /// `__ip_vs_dest_update_overload()`; the caller holds `overload_lock`.
+    fn update_overload(&self, change: Change) {
+        let s = &self.shared;
+        let was = s.flags.load(Relaxed) & DEST_F_OVERLOAD != 0;
+        let conns = s.totalconns.load(Relaxed);
+        let (upper, lower) = (s.u_threshold.load(Relaxed), self.lower_in_use.load(Relaxed));
+        if overload::overloaded(was, conns, upper, lower, change) {
+            s.flags.fetch_or(DEST_F_OVERLOAD, Relaxed);
+        } else {
+            s.flags.fetch_and(!DEST_F_OVERLOAD, Relaxed);
+        }
     }
 
     /// Whether this is the destination `af`, `addr`, `port` names

@@ -23,6 +23,7 @@ pub(crate) mod linear_probe;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod nla;
+pub(crate) mod overload;
 pub(crate) mod packet;
 pub(crate) mod procfs;
 #[cfg_attr(not(test), allow(dead_code))]
