@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! What the packet path of one namespace reads and changes: a snapshot of
-//! each virtual service, the connection table and the protocol timeouts,
-//! under one interrupt-safe lock (packets arrive in softirq context, the
-//! control plane and the expiry timer elsewhere). The control plane
-//! publishes a new snapshot of a service after each change to it.
+//! each virtual service, the connection table and the protocol timeouts.
+//! The control plane publishes a new snapshot of a service after each
+//! change to it.
 //!
 //! C: the service hash tables of [`ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 //! as `ip_vs_service_find()` reads them, and the connection table of
 //! `ip_vs_conn.c`.
 
 use crate::{
-    conn::table::Table as Conns,
+    conn::table::{StateTimeouts, Table as Conns},
     ctl::dest::Dest,
     ffi::{
         sched::{Bound, Members},
@@ -19,14 +18,7 @@ use crate::{
         timer::Tick,
     },
     hash_table::{HashTable, Storage},
-    logic::{
-        addr::Af,
-        service::Key,
-        svc_hash,
-        tcp_state::{self, TcpState},
-        timeouts::Timeouts,
-        udp_state::UdpState,
-    },
+    logic::{addr::Af, service::Key, svc_hash, tcp_state::TcpState, timeouts::Timeouts},
     stats::{Counters, PerCpu},
 };
 use kernel::{
@@ -69,19 +61,6 @@ impl SvcView {
 /// ([`svc_hash`]).
 pub(crate) struct Services(HashTable<Arc<SvcView>>);
 
-/// The locked part.
-pub(crate) struct State {
-    /// The virtual services.
-    pub(crate) services: Services,
-    /// The connections.
-    pub(crate) conns: Conns,
-    /// TCP timeouts by state, in seconds (`ipvsadm --set` changes the
-    /// established and `FIN_WAIT` ones).
-    pub(crate) tcp_timeouts: [u32; tcp_state::COUNT],
-    /// The UDP timeout in seconds.
-    pub(crate) udp_timeout: u32,
-}
-
 impl Services {
     /// The service a new connection of `protocol` to `addr`:`port` with
     /// firewall mark `mark` goes to (`ip_vs_service_find()`): by mark
@@ -94,7 +73,7 @@ impl Services {
         protocol: u8,
         addr: &[u8; 16],
         port: u16,
-    ) -> Option<&SvcView> {
+    ) -> Option<&Arc<SvcView>> {
         let by_mark = || {
             if mark == 0 {
                 return None;
@@ -107,10 +86,7 @@ impl Services {
             let hash = svc_hash::by_addr(af, u16::from(protocol), addr, port);
             self.0.find(hash, |s| s.serves(af, protocol, addr, port))
         };
-        by_mark()
-            .or_else(|| by_port(port))
-            .or_else(|| by_port(0))
-            .map(|s| &**s)
+        by_mark().or_else(|| by_port(port)).or_else(|| by_port(0))
     }
 
     /// The view of the service `key` names (as stored), to replace.
@@ -132,8 +108,15 @@ enum Published {
 /// One namespace's packet-path state.
 #[pin_data]
 pub(crate) struct DataPlane {
+    /// The virtual services, under an interrupt-safe lock (packets arrive
+    /// in softirq context); the packet path looks here only for a new
+    /// connection.
     #[pin]
-    pub(crate) state: SpinLockIrq<State>,
+    services: SpinLockIrq<Services>,
+    /// The connections, under a lock for each stripe of buckets.
+    pub(crate) conns: Conns,
+    /// The protocols' timeouts.
+    pub(crate) timeouts: StateTimeouts,
     /// Every packet and connection of the namespace (`ipvs->tot_stats`).
     pub(crate) total: PerCpu,
 }
@@ -143,22 +126,28 @@ impl DataPlane {
     pub(crate) fn new(buckets: usize) -> Result<Arc<DataPlane>> {
         let conns = Conns::new(buckets)?;
         let total = PerCpu::new()?;
-        let mut tcp_timeouts = [0; tcp_state::COUNT];
-        for (t, s) in tcp_timeouts.iter_mut().zip(tcp_state::ALL) {
-            *t = s.default_timeout();
-        }
         Arc::pin_init(
             pin_init!(DataPlane {
-                state <- new_spinlock_irq!(State {
-                    services: Services(HashTable::new()),
-                    conns,
-                    tcp_timeouts,
-                    udp_timeout: UdpState::Normal.default_timeout(),
-                }),
+                services <- new_spinlock_irq!(Services(HashTable::new())),
+                conns,
+                timeouts: StateTimeouts::new(),
                 total,
             }),
             GFP_KERNEL,
         )
+    }
+
+    /// The service a new connection goes to ([`Services::find`]).
+    pub(crate) fn service(
+        &self,
+        af: Af,
+        mark: u32,
+        protocol: u8,
+        addr: &[u8; 16],
+        port: u16,
+    ) -> Option<Arc<SvcView>> {
+        let services = self.services.lock();
+        services.find(af, mark, protocol, addr, port).cloned()
     }
 
     /// Makes `view` the packet path's picture of its service; gives back
@@ -168,23 +157,23 @@ impl DataPlane {
     /// comes in between).
     pub(crate) fn publish(&self, view: Arc<SvcView>) -> Result<Option<Arc<SvcView>>> {
         let grow = {
-            let mut st = self.state.lock();
-            match st.services.get_mut(&view.key) {
+            let mut services = self.services.lock();
+            match services.get_mut(&view.key) {
                 Some(_) => None,
-                None => st.services.0.wants(1),
+                None => services.0.wants(1),
             }
         };
         let storage = grow.map(HashTable::storage).transpose()?;
-        let mut st = self.state.lock();
-        let unused = storage.map(|s| st.services.0.regrow(s));
-        let done = match st.services.get_mut(&view.key) {
+        let mut services = self.services.lock();
+        let unused = storage.map(|s| services.0.regrow(s));
+        let done = match services.get_mut(&view.key) {
             Some(slot) => Published::Replaced(core::mem::replace(slot, view)),
-            None => match st.services.0.insert(svc_hash::of_key(&view.key), view) {
+            None => match services.0.insert(svc_hash::of_key(&view.key), view) {
                 Ok(()) => Published::Added,
                 Err(view) => Published::Full(view),
             },
         };
-        drop(st);
+        drop(services);
         drop(unused);
         match done {
             Published::Replaced(old) => Ok(Some(old)),
@@ -199,8 +188,8 @@ impl DataPlane {
     /// Takes the service `key` off the packet path; gives back its view,
     /// to be dropped outside the lock.
     pub(crate) fn withdraw(&self, key: &Key) -> Option<Arc<SvcView>> {
-        let mut st = self.state.lock();
-        st.services
+        self.services
+            .lock()
             .0
             .remove(svc_hash::of_key(key), |s| s.key == *key)
     }
@@ -208,20 +197,19 @@ impl DataPlane {
     /// Takes every service off the packet path; gives them back, with the
     /// table's storage, to be dropped outside the lock.
     pub(crate) fn withdraw_all(&self) -> Storage<Arc<SvcView>> {
-        self.state.lock().services.0.take_all()
+        self.services.lock().0.take_all()
     }
 
     /// Applies new user timeouts (`ipvsadm --set`).
     pub(crate) fn set_timeouts(&self, t: &Timeouts) {
-        let mut st = self.state.lock();
-        st.tcp_timeouts[TcpState::Established as usize] = t.tcp;
-        st.tcp_timeouts[TcpState::FinWait as usize] = t.tcp_fin;
-        st.udp_timeout = t.udp;
+        self.timeouts.set_tcp(TcpState::Established, t.tcp);
+        self.timeouts.set_tcp(TcpState::FinWait, t.tcp_fin);
+        self.timeouts.set_udp(t.udp);
     }
 }
 
 impl Tick for DataPlane {
     fn tick(&self) {
-        self.state.lock().conns.expire(time::jiffies());
+        self.conns.expire(time::jiffies());
     }
 }

@@ -14,7 +14,7 @@
 //! `ip_vs_icmp_xmit()` in `ip_vs_xmit.c`
 
 use crate::{
-    conn::table::{Conn, Endpoint, Table},
+    conn::table::{Conn, Endpoint, Slot},
     ctl::dest::Dest,
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb},
@@ -53,9 +53,14 @@ struct Found {
 
 /// The connection `find` finds, if any; the connection's timer is left as
 /// it is (C puts it back with `__ip_vs_conn_put()`).
-fn lookup(dp: &DataPlane, find: impl FnOnce(&mut Table) -> Option<&mut Conn>) -> Option<Found> {
-    let mut st = dp.state.lock();
-    find(&mut st.conns).map(|c| Found {
+fn lookup(
+    dp: &DataPlane,
+    protocol: u8,
+    client: &Endpoint,
+    find: impl for<'s, 't> FnOnce(&'s mut Slot<'t>) -> Option<&'s mut Conn>,
+) -> Option<Found> {
+    let mut slot = dp.conns.slot(protocol, client);
+    find(&mut slot).map(|c| Found {
         fwd: c.fwd(),
         virt: c.virt,
         real: c.real,
@@ -133,7 +138,7 @@ pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict 
     };
     // The quoted packet went from the client to the server.
     let (client, server) = ends(&e);
-    let Some(c) = lookup(dp, |t| t.find_out(e.iph.protocol, &server, &client)) else {
+    let Some(c) = lookup(dp, e.iph.protocol, &client, |s| s.find_out(&server)) else {
         return Verdict::Accept;
     };
     if c.fwd == conn_flag::MASQ
@@ -164,7 +169,7 @@ pub(crate) fn incoming(
     };
     // The quoted packet went from the virtual service to the client.
     let (virt, client) = ends(&e);
-    let Some(c) = lookup(dp, |t| t.find_in(e.iph.protocol, &client, &virt)) else {
+    let Some(c) = lookup(dp, e.iph.protocol, &client, |s| s.find_in(&virt)) else {
         return Verdict::Accept;
     };
     if c.fwd == conn_flag::MASQ && !skb.icmp_csum_ok(iph.hlen) {

@@ -67,21 +67,24 @@ fn template_key(svc: &SvcView, pkt: &Packet) -> (u8, Endpoint, Endpoint) {
 /// verdict.
 pub(crate) fn schedule(
     svc: &SvcView,
-    conns: &mut Table,
+    conns: &Table,
     pkt: &Packet,
     now: u64,
 ) -> Result<Conn, Option<Verdict>> {
     let (protocol, tclient, tvirt) = template_key(svc, pkt);
     let (client, virt) = (pkt.source(), pkt.destination());
+    let mut slot = conns.slot(protocol, &tclient);
     // `ip_vs_check_template()`: a template to a server that is gone is
     // dropped.
-    let stale = conns
-        .find_template(protocol, &tclient, &tvirt)
+    let stale = slot
+        .find_template(&tvirt)
         .is_some_and(|t| t.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0);
     if stale {
-        conns.remove(protocol, &tclient, &tvirt, true);
+        slot.remove(&tvirt, true);
     }
-    if conns.find_template(protocol, &tclient, &tvirt).is_none() {
+    if slot.find_template(&tvirt).is_none() {
+        // The scheduler has a lock of its own.
+        drop(slot);
         let dest = pick(svc, &client, &virt).ok_or(None)?;
         let tport = if pkt.dport == svc.key.port && svc.key.port != FTP_PORT {
             dest.shared.port
@@ -91,11 +94,13 @@ pub(crate) fn schedule(
         let timeout = u64::from(svc.timeout) * u64::from(HZ);
         let t = Conn::template(protocol, tclient, tvirt, (dest.clone(), tport), timeout)
             .map_err(|_| Some(Verdict::Drop))?;
-        conns.insert(t).map_err(|_| Some(Verdict::Drop))?;
+        slot = conns.slot(protocol, &tclient);
+        // Unless another CPU made one meanwhile, which then serves.
+        if slot.find_template(&tvirt).is_none() {
+            slot.insert(t).map_err(|_| Some(Verdict::Drop))?;
+        }
     }
-    let t = conns
-        .find_template(protocol, &tclient, &tvirt)
-        .ok_or(Some(Verdict::Drop))?;
+    let t = slot.find_template(&tvirt).ok_or(Some(Verdict::Drop))?;
     let dest = t.dest.clone();
     let dport = if pkt.dport == svc.key.port && dest.shared.port != 0 {
         dest.shared.port

@@ -8,7 +8,7 @@
 //! and `ip_vs_proto_udp.c`
 
 use crate::{
-    conn::table::{Conn, Endpoint},
+    conn::table::{Conn, Endpoint, StateTimeouts},
     ffi::{netfilter::Verdict, skb::Skb},
     logic::{
         icmp,
@@ -155,18 +155,12 @@ impl Packet {
 
     /// Moves `conn` on for this packet going `dir` (`ip_vs_set_state()`),
     /// with the namespace's timeouts: TCP's by state, UDP's.
-    pub(crate) fn update(
-        &self,
-        conn: &mut Conn,
-        dir: Direction,
-        tcp_timeouts: &[u32],
-        udp_timeout: u32,
-    ) {
+    pub(crate) fn update(&self, conn: &mut Conn, dir: Direction, timeouts: &StateTimeouts) {
         match self.tcp {
             // `tcp_state_transition()` cannot read the flags.
             Some(_) if self.cut => {}
-            Some(flags) => conn.tcp_packet(dir, flags, false, tcp_timeouts),
-            None => conn.udp_packet(dir, udp_timeout),
+            Some(flags) => conn.tcp_packet(dir, flags, false, timeouts),
+            None => conn.udp_packet(dir, timeouts),
         }
     }
 }

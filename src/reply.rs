@@ -60,12 +60,8 @@ enum Reply {
 /// connection on (`handle_response()`).
 fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
     let now = time::jiffies();
-    let mut guard = dp.state.lock();
-    let st = &mut *guard;
-    let Some(c) = st
-        .conns
-        .find_out(pkt.iph.protocol, &pkt.source(), &pkt.destination())
-    else {
+    let mut slot = dp.conns.slot(pkt.iph.protocol, &pkt.destination());
+    let Some(c) = slot.find_out(&pkt.source()) else {
         return Reply::None;
     };
     // `ip_vs_out_stats()`.
@@ -74,7 +70,7 @@ fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
         c.dest.svc_stats.packet_out(pkt.len);
         dp.total.here().packet_out(pkt.len);
     }
-    pkt.update(c, Direction::Output, &st.tcp_timeouts, st.udp_timeout);
+    pkt.update(c, Direction::Output, &dp.timeouts);
     c.touch(now);
     if c.fwd() == conn_flag::MASQ {
         Reply::Nat(c.virt)

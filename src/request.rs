@@ -9,7 +9,7 @@
 use crate::{
     conn::table::{Conn, Endpoint},
     ctl::dest::Dest,
-    dataplane::{DataPlane, State, SvcView},
+    dataplane::{DataPlane, SvcView},
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, sysctl::Table as SysctlTable, time},
     icmp,
     logic::{
@@ -28,7 +28,7 @@ use kernel::{prelude::*, sync::Arc};
 /// The FTP control port, `__be16` bits.
 pub(crate) const FTP_PORT: u16 = 21u16.to_be();
 
-/// What to do with a request once the table lock is released.
+/// What to do with a request once the connection table is unlocked.
 enum Action {
     /// A verdict without more work.
     Done(Verdict),
@@ -89,14 +89,13 @@ fn reuse_policy(sysctls: &SysctlTable) -> conn_reuse::Policy {
     }
 }
 
-/// The part under the data plane's lock: connection, state, counters.
+/// Connection, state and counters of a request.
 fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Action {
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
-    let mut guard = dp.state.lock();
-    let st = &mut *guard;
     let protocol = pkt.iph.protocol;
-    if let Some(c) = st.conns.find_in(protocol, &client, &virt) {
+    let mut slot = dp.conns.slot(protocol, &client);
+    if let Some(c) = slot.find_in(&virt) {
         let opens = pkt.tcp.is_some_and(|f| f.syn);
         let available = c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0;
         if opens || !available {
@@ -110,65 +109,59 @@ fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Act
             // A new connection from the same port, or the server is gone.
             let replace = opens && conn_reuse::reschedule(old, policy);
             if replace || (!available && policy.expire_nodest) {
-                st.conns.remove(protocol, &client, &virt, false);
+                slot.remove(&virt, false);
             } else if !available {
                 return Action::Done(Verdict::Drop);
             }
         }
     }
-    if st.conns.find_in(protocol, &client, &virt).is_none() {
-        if !pkt.may_open() {
-            return Action::Done(pkt.unscheduled());
-        }
-        let Some(svc) = st
-            .services
-            .find(Af::Inet, mark, protocol, &virt.addr, virt.port)
-        else {
-            return Action::Done(Verdict::Accept);
-        };
-        let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
-            persist::schedule(svc, &mut st.conns, pkt, now)
-        } else {
-            schedule(svc, pkt, &client, &virt)
-        };
-        let conn = match conn {
-            Ok(c) => c,
-            Err(None) => return leave(svc, &virt),
-            Err(Some(v)) => return Action::Done(v),
-        };
-        dp.total.here().conn();
-        if conn.flags & conn_flag::ONE_PACKET != 0 {
-            return forward_one(dp, st, pkt, conn, now);
-        }
-        if st.conns.insert(conn).is_err() {
-            return Action::Done(Verdict::Drop);
-        }
+    if let Some(c) = slot.find_in(&virt) {
+        return forward(dp, c, pkt, now);
     }
-    let Some(c) = st.conns.find_in(protocol, &client, &virt) else {
-        return Action::Done(Verdict::Drop);
+    // Scheduling takes other locks (the scheduler's, a template's slot).
+    drop(slot);
+    if !pkt.may_open() {
+        return Action::Done(pkt.unscheduled());
+    }
+    let Some(svc) = dp.service(Af::Inet, mark, protocol, &virt.addr, virt.port) else {
+        return Action::Done(Verdict::Accept);
     };
+    let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
+        persist::schedule(&svc, &dp.conns, pkt, now)
+    } else {
+        schedule(&svc, pkt, &client, &virt)
+    };
+    let mut conn = match conn {
+        Ok(c) => c,
+        Err(None) => return leave(&svc, &virt),
+        Err(Some(v)) => return Action::Done(v),
+    };
+    dp.total.here().conn();
+    if conn.flags & conn_flag::ONE_PACKET != 0 {
+        // A one-packet connection (`-o`, UDP): forwarded, never remembered.
+        return forward(dp, &mut conn, pkt, now);
+    }
+    let mut slot = dp.conns.slot(protocol, &client);
+    // Another CPU may have made the same connection meanwhile: the packet
+    // joins that one, and this one ends unused (C would keep both).
+    if slot.find_in(&virt).is_none() && slot.insert(conn).is_err() {
+        return Action::Done(Verdict::Drop);
+    }
+    match slot.find_in(&virt) {
+        Some(c) => forward(dp, c, pkt, now),
+        None => Action::Done(Verdict::Drop),
+    }
+}
+
+/// Counts the request on its connection `c`, moves the connection on and
+/// says where the packet goes.
+fn forward(dp: &DataPlane, c: &mut Conn, pkt: &Packet, now: u64) -> Action {
     count_in(dp, c, pkt);
-    pkt.update(c, Direction::Input, &st.tcp_timeouts, st.udp_timeout);
+    pkt.update(c, Direction::Input, &dp.timeouts);
     c.touch(now);
     Action::Forward {
         fwd: c.fwd(),
         real: c.real,
-    }
-}
-
-/// A one-packet connection (`-o`, UDP): forwarded, never remembered.
-fn forward_one(dp: &DataPlane, st: &State, pkt: &Packet, mut conn: Conn, now: u64) -> Action {
-    count_in(dp, &conn, pkt);
-    pkt.update(
-        &mut conn,
-        Direction::Input,
-        &st.tcp_timeouts,
-        st.udp_timeout,
-    );
-    conn.touch(now);
-    Action::Forward {
-        fwd: conn.fwd(),
-        real: conn.real,
     }
 }
 

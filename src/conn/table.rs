@@ -11,13 +11,19 @@ use crate::{
     ctl::dest::Dest,
     ffi::time,
     logic::{
+        conn_tab,
         dest::conn_flag,
         tcp_state::{self, Direction, TcpFlags, TcpState},
         udp_state::UdpState,
     },
 };
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
-use kernel::{alloc::KVVec, prelude::*, sync::Arc};
+use kernel::{
+    alloc::flags::__GFP_NOWARN,
+    new_spinlock_irq,
+    prelude::*,
+    sync::{Arc, SpinLockIrq, SpinLockIrqGuard},
+};
 
 /// One side of a connection: address (`union nf_inet_addr` layout) and
 /// port (`__be16` bits).
@@ -50,6 +56,49 @@ pub(crate) struct Conn {
     /// For a persistence template, its shared part; for a connection a
     /// template made, that template's.
     control: Option<Arc<Control>>,
+}
+
+/// The protocol timeouts of a namespace's connections, in seconds; read
+/// on the packet path, changed by `ipvsadm --set`.
+pub(crate) struct StateTimeouts {
+    /// TCP's by state.
+    tcp: [AtomicU32; tcp_state::COUNT],
+    /// UDP's.
+    udp: AtomicU32,
+}
+
+impl StateTimeouts {
+    /// The defaults of every state.
+    pub(crate) fn new() -> StateTimeouts {
+        StateTimeouts {
+            tcp: core::array::from_fn(|i| {
+                AtomicU32::new(tcp_state::ALL.get(i).map_or(0, |s| s.default_timeout()))
+            }),
+            udp: AtomicU32::new(UdpState::Normal.default_timeout()),
+        }
+    }
+
+    /// The timeout of the TCP state `s`.
+    pub(crate) fn tcp(&self, s: TcpState) -> u32 {
+        self.tcp.get(s as usize).map_or(0, |t| t.load(Relaxed))
+    }
+
+    /// Sets the timeout of the TCP state `s`.
+    pub(crate) fn set_tcp(&self, s: TcpState, secs: u32) {
+        if let Some(t) = self.tcp.get(s as usize) {
+            t.store(secs, Relaxed);
+        }
+    }
+
+    /// The UDP timeout.
+    pub(crate) fn udp(&self) -> u32 {
+        self.udp.load(Relaxed)
+    }
+
+    /// Sets the UDP timeout.
+    pub(crate) fn set_udp(&self, secs: u32) {
+        self.udp.store(secs, Relaxed);
+    }
 }
 
 /// What a persistence template shares with the connections it controls.
@@ -155,7 +204,7 @@ impl Conn {
         dir: Direction,
         flags: TcpFlags,
         secure: bool,
-        timeouts: &[u32],
+        timeouts: &StateTimeouts,
     ) {
         let no_output = self.flags & conn_flag::NOOUTPUT != 0;
         let dir = dir.resolve(no_output);
@@ -178,14 +227,14 @@ impl Conn {
             }
         }
         self.state = new;
-        let secs = timeouts.get(new as usize).copied().unwrap_or(0);
+        let secs = timeouts.tcp(new);
         self.timeout = u64::from(secs) * u64::from(time::HZ);
     }
 
     /// A UDP packet going `dir`: the single state's timeout; a reply
     /// assures the template.
-    pub(crate) fn udp_packet(&mut self, dir: Direction, timeout_secs: u32) {
-        self.timeout = u64::from(timeout_secs) * u64::from(time::HZ);
+    pub(crate) fn udp_packet(&mut self, dir: Direction, timeouts: &StateTimeouts) {
+        self.timeout = u64::from(timeouts.udp()) * u64::from(time::HZ);
         if dir == Direction::Output {
             self.assure_template();
         }
@@ -214,6 +263,11 @@ impl Conn {
         } else {
             self.state.name()
         }
+    }
+
+    /// Its hash in the table.
+    fn hash(&self) -> u32 {
+        conn_tab::hash(self.protocol, &self.client.addr, self.client.port)
     }
 
     /// The connection saw a packet now: it lives `timeout` longer.
@@ -261,78 +315,181 @@ fn unbind(dest: &Dest, flags: u32) {
     dest.unbound(s.totalconns.fetch_sub(1, Relaxed));
 }
 
-/// The connection table of one namespace.
+/// The buckets of one stripe of the table, under the stripe's lock.
+struct Stripe {
+    buckets: KVec<KVec<Conn>>,
+    /// How many entries the buckets hold.
+    count: usize,
+}
+
+impl Stripe {
+    fn new(len: usize) -> Result<Stripe> {
+        let mut buckets = KVec::with_capacity(len, GFP_KERNEL)?;
+        for _ in 0..len {
+            buckets.push(KVec::new(), GFP_KERNEL)?;
+        }
+        Ok(Stripe { buckets, count: 0 })
+    }
+
+    /// Doubles the buckets when they hold too many entries. In atomic
+    /// context: when memory is short, the stripe stays as it is (longer
+    /// chains, nothing lost).
+    fn grow(&mut self, stripes: usize) {
+        let len = self.buckets.len();
+        if !conn_tab::should_grow(self.count, len) {
+            return;
+        }
+        let Some(mut grown) = Self::split(&self.buckets, stripes, len * 2) else {
+            return;
+        };
+        for old in self.buckets.iter_mut() {
+            for c in old.drain_all() {
+                let b = conn_tab::bucket_of(c.hash(), stripes, len * 2);
+                // Each new bucket has room for all of its entries: no
+                // allocation, so no failure.
+                let _ = grown[b].push(c, GFP_ATOMIC);
+            }
+        }
+        self.buckets = grown;
+    }
+
+    /// `len` empty buckets, each with room for the entries of `buckets`
+    /// that it will hold.
+    fn split(buckets: &[KVec<Conn>], stripes: usize, len: usize) -> Option<KVec<KVec<Conn>>> {
+        let flags = GFP_ATOMIC | __GFP_NOWARN;
+        let mut room = KVec::from_elem(0usize, len, flags).ok()?;
+        for c in buckets.iter().flat_map(|b| b.iter()) {
+            room[conn_tab::bucket_of(c.hash(), stripes, len)] += 1;
+        }
+        let mut grown = KVec::with_capacity(len, flags).ok()?;
+        for n in room.iter() {
+            grown
+                .push(KVec::with_capacity(*n, flags).ok()?, flags)
+                .ok()?;
+        }
+        Some(grown)
+    }
+}
+
+/// The connection table of one namespace: its buckets in stripes, each
+/// with a lock of its own.
 pub(crate) struct Table {
-    buckets: KVVec<KVec<Conn>>,
+    stripes: KVec<Pin<KBox<SpinLockIrq<Stripe>>>>,
 }
 
 impl Table {
     /// An empty table of `size` buckets (a power of two).
     pub(crate) fn new(size: usize) -> Result<Table> {
-        let mut buckets = KVVec::with_capacity(size, GFP_KERNEL)?;
-        for _ in 0..size {
-            buckets.push(KVec::new(), GFP_KERNEL)?;
+        let n = conn_tab::stripes(size);
+        let mut stripes = KVec::with_capacity(n, GFP_KERNEL)?;
+        for _ in 0..n {
+            let stripe = Stripe::new((size / n).max(1))?;
+            stripes.push(
+                KBox::pin_init(new_spinlock_irq!(stripe, "ip_vs_conn_stripe"), GFP_KERNEL)?,
+                GFP_KERNEL,
+            )?;
         }
-        Ok(Table { buckets })
+        Ok(Table { stripes })
     }
 
-    /// The bucket of a connection of `protocol` with the client `c`.
-    fn bucket(&self, protocol: u8, c: &Endpoint) -> usize {
-        let mut h: u32 = u32::from(protocol).wrapping_mul(0x9e37_79b9);
-        for w in c.addr.chunks_exact(4) {
-            h = (h ^ u32::from_ne_bytes([w[0], w[1], w[2], w[3]])).wrapping_mul(0x85eb_ca6b);
+    /// The entries of `protocol` with the client `client`, locked: the
+    /// connection in both directions and a template whose client this is.
+    pub(crate) fn slot(&self, protocol: u8, client: &Endpoint) -> Slot<'_> {
+        let hash = conn_tab::hash(protocol, &client.addr, client.port);
+        let n = self.stripes.len();
+        Slot {
+            stripe: self.stripes[conn_tab::stripe_of(hash, n)].lock(),
+            stripes: n,
+            hash,
+            protocol,
+            client: *client,
         }
-        h = (h ^ u32::from(c.port)).wrapping_mul(0xc2b2_ae35);
-        h ^= h >> 16;
-        (h as usize) & (self.buckets.len() - 1)
     }
 
-    /// The first entry of `protocol` with `client` that `wanted` accepts.
-    fn find(
-        &mut self,
-        protocol: u8,
-        client: &Endpoint,
-        wanted: impl Fn(&Conn) -> bool,
-    ) -> Option<&mut Conn> {
-        let b = self.bucket(protocol, client);
-        self.buckets[b]
+    /// Drops every connection that expired by `now` (what each C
+    /// connection's timer does); a template that still controls
+    /// connections lives another period (`ip_vs_conn_expire()`). One
+    /// stripe at a time.
+    pub(crate) fn expire(&self, now: u64) {
+        for stripe in self.stripes.iter() {
+            let mut s = stripe.lock();
+            let mut count = 0;
+            for bucket in s.buckets.iter_mut() {
+                bucket.retain(|c| {
+                    if time::after(c.expires, now) {
+                        return true;
+                    }
+                    if c.controls() {
+                        c.touch(now);
+                        return true;
+                    }
+                    false
+                });
+                count += bucket.len();
+            }
+            s.count = count;
+        }
+    }
+
+    /// Runs `f` on every connection, one stripe at a time under its lock
+    /// (so `f` must not sleep); stops at `f`'s first error.
+    pub(crate) fn try_for_each<E>(
+        &self,
+        mut f: impl FnMut(&Conn) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for stripe in self.stripes.iter() {
+            let s = stripe.lock();
+            for c in s.buckets.iter().flat_map(|b| b.iter()) {
+                f(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The locked bucket of the entries of one protocol and client: what
+/// [`Table::slot`] gives. Entries of other clients are out of its reach.
+pub(crate) struct Slot<'a> {
+    stripe: SpinLockIrqGuard<'a, Stripe>,
+    stripes: usize,
+    hash: u32,
+    protocol: u8,
+    client: Endpoint,
+}
+
+impl Slot<'_> {
+    fn bucket(&mut self) -> &mut KVec<Conn> {
+        let b = conn_tab::bucket_of(self.hash, self.stripes, self.stripe.buckets.len());
+        &mut self.stripe.buckets[b]
+    }
+
+    /// The first entry of the slot's protocol and client that `wanted`
+    /// accepts.
+    fn find(&mut self, wanted: impl Fn(&Conn) -> bool) -> Option<&mut Conn> {
+        let (protocol, client) = (self.protocol, self.client);
+        self.bucket()
             .iter_mut()
-            .find(|c| c.protocol == protocol && c.client == *client && wanted(c))
+            .find(|c| c.protocol == protocol && c.client == client && wanted(c))
     }
 
-    /// The connection a request from `client` to `virt` belongs to
+    /// The connection a request to `virt` belongs to
     /// (`ip_vs_conn_in_get()`).
-    pub(crate) fn find_in(
-        &mut self,
-        protocol: u8,
-        client: &Endpoint,
-        virt: &Endpoint,
-    ) -> Option<&mut Conn> {
-        self.find(protocol, client, |c| c.virt == *virt && !c.is_template())
+    pub(crate) fn find_in(&mut self, virt: &Endpoint) -> Option<&mut Conn> {
+        self.find(|c| c.virt == *virt && !c.is_template())
     }
 
-    /// The persistence template of `protocol` for `client` (port 0) and
-    /// `virt` (`ip_vs_ct_in_get()`).
-    pub(crate) fn find_template(
-        &mut self,
-        protocol: u8,
-        client: &Endpoint,
-        virt: &Endpoint,
-    ) -> Option<&mut Conn> {
-        self.find(protocol, client, |c| c.virt == *virt && c.is_template())
+    /// The persistence template for `virt` (`ip_vs_ct_in_get()`); the
+    /// slot's client is the template's (port 0).
+    pub(crate) fn find_template(&mut self, virt: &Endpoint) -> Option<&mut Conn> {
+        self.find(|c| c.virt == *virt && c.is_template())
     }
 
-    /// The connection a reply from `source` to `client` belongs to
+    /// The connection a reply from `source` to the client belongs to
     /// (`ip_vs_conn_out_get()`): NAT replies come from the real server,
     /// those of direct routing and tunnels (when they pass this host) from
     /// the virtual service.
-    pub(crate) fn find_out(
-        &mut self,
-        protocol: u8,
-        source: &Endpoint,
-        client: &Endpoint,
-    ) -> Option<&mut Conn> {
-        self.find(protocol, client, |c| {
+    pub(crate) fn find_out(&mut self, source: &Endpoint) -> Option<&mut Conn> {
+        self.find(|c| {
             let from = if c.fwd() == conn_flag::MASQ {
                 &c.real
             } else {
@@ -342,55 +499,35 @@ impl Table {
         })
     }
 
-    /// Adds a connection; on the packet path, so it cannot sleep.
+    /// Adds a connection of the slot's protocol and client; on the packet
+    /// path, so it cannot sleep.
     pub(crate) fn insert(&mut self, conn: Conn) -> Result<&mut Conn> {
-        let b = self.bucket(conn.protocol, &conn.client);
-        let bucket = &mut self.buckets[b];
-        bucket.push(conn, GFP_ATOMIC)?;
-        bucket.last_mut().ok_or(ENOMEM)
+        if conn.protocol != self.protocol || conn.client != self.client {
+            return Err(EINVAL);
+        }
+        self.stripe.count += 1;
+        self.stripe.grow(self.stripes);
+        let bucket = self.bucket();
+        if let Err(e) = bucket.push(conn, GFP_ATOMIC) {
+            self.stripe.count -= 1;
+            return Err(e.into());
+        }
+        self.bucket().last_mut().ok_or(ENOMEM)
     }
 
-    /// Removes the connection (or with `template`, the template) of
-    /// `protocol` between `client` and `virt`.
-    pub(crate) fn remove(
-        &mut self,
-        protocol: u8,
-        client: &Endpoint,
-        virt: &Endpoint,
-        template: bool,
-    ) {
-        let b = self.bucket(protocol, client);
-        let bucket = &mut self.buckets[b];
+    /// Removes the connection (or with `template`, the template) to
+    /// `virt`.
+    pub(crate) fn remove(&mut self, virt: &Endpoint, template: bool) {
+        let (protocol, client) = (self.protocol, self.client);
+        let bucket = self.bucket();
         if let Some(i) = bucket.iter().position(|c| {
             c.protocol == protocol
-                && c.client == *client
+                && c.client == client
                 && c.virt == *virt
                 && c.is_template() == template
         }) {
             drop(bucket.remove(i));
+            self.stripe.count -= 1;
         }
-    }
-
-    /// Drops every connection that expired by `now` (what each C
-    /// connection's timer does); a template that still controls
-    /// connections lives another period (`ip_vs_conn_expire()`).
-    pub(crate) fn expire(&mut self, now: u64) {
-        for bucket in self.buckets.iter_mut() {
-            bucket.retain(|c| {
-                if time::after(c.expires, now) {
-                    return true;
-                }
-                if c.controls() {
-                    c.touch(now);
-                    return true;
-                }
-                false
-            });
-        }
-    }
-
-    /// Every connection, bucket by bucket.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Conn> {
-        self.buckets.iter().flat_map(|b| b.iter())
     }
 }

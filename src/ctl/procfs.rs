@@ -88,8 +88,7 @@ fn show_conns(
     out.write_str(header).map_err(|_| ENOMEM)?;
     let now = time::jiffies();
     // Writing only copies into the seq_file's buffer: no sleeping.
-    let st = ipvs.dp.state.lock();
-    for c in st.conns.iter() {
+    ipvs.dp.conns.try_for_each(|c| {
         let left = if time::after(c.expires, now) {
             c.expires.wrapping_sub(now)
         } else {
@@ -109,9 +108,8 @@ fn show_conns(
             expires: u32::try_from(left / u64::from(HZ)).unwrap_or(u32::MAX),
             pe: None,
         };
-        line(out, &desc, c.flags).map_err(|_| ENOMEM)?;
-    }
-    Ok(())
+        line(out, &desc, c.flags).map_err(|_| ENOMEM)
+    })
 }
 
 /// The contents of `/proc/net/ip_vs_conn`: one line per connection.
