@@ -18,28 +18,22 @@ Raw AF_NETLINK sockets and struct only: every message is built byte by
 byte, so any length field can lie.
 """
 
-import errno
 import socket
 import struct
 import sys
 
-NETLINK_GENERIC = 16
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
-NLMSG_ERROR, NLMSG_DONE = 2, 3
-GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+# The netlink basics, the command numbers and the attribute helpers are
+# genl_client.py's; the attribute numbers have short names here, where
+# cases list them by the dozen.
+from genl_client import (CMD, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME,
+                         CTRL_CMD_GETFAMILY, GENL_ID_CTRL, NETLINK_GENERIC,
+                         NLA_F_MASK as NLA_TYPE_MASK, NLM_F_ACK, NLM_F_DUMP,
+                         NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, attr, be16,
+                         errname, parse, u16)
+
 NLA_F_NESTED = 0x8000
-NLA_TYPE_MASK = 0x3FFF
 
 # include/uapi/linux/ip_vs.h
-CMD = {
-    name: i
-    for i, name in enumerate(
-        "UNSPEC NEW_SERVICE SET_SERVICE DEL_SERVICE GET_SERVICE NEW_DEST "
-        "SET_DEST DEL_DEST GET_DEST NEW_DAEMON DEL_DAEMON GET_DAEMON "
-        "SET_CONFIG GET_CONFIG SET_INFO GET_INFO ZERO FLUSH".split()
-    )
-}
 A_SERVICE, A_DEST, A_DAEMON = 1, 2, 3
 A_TIMEOUT_TCP, A_TIMEOUT_TCP_FIN, A_TIMEOUT_UDP = 4, 5, 6
 S_AF, S_PROTOCOL, S_ADDR, S_PORT, S_FWMARK = 1, 2, 3, 4, 5
@@ -57,38 +51,18 @@ MASQ, LOCALNODE, TUNNEL, DROUTE = 0, 1, 2, 3
 PERSISTENT = 0x1
 
 
-def errname(e):
-    if e == 0:
-        return "OK"
-    if e == errno.EOPNOTSUPP:
-        return "EOPNOTSUPP"
-    return errno.errorcode.get(e, str(e))
-
-
 def raw_attr(length, typ, payload):
     """An attribute whose header says `length`, whatever its payload is;
     padded to 4 bytes."""
     return struct.pack("=HH", length, typ) + payload + b"\0" * (-len(payload) % 4)
 
 
-def attr(typ, payload):
-    return raw_attr(4 + len(payload), typ, payload)
-
-
 def u8(v):
     return struct.pack("=B", v)
 
 
-def u16(v):
-    return struct.pack("=H", v)
-
-
 def u32(v):
     return struct.pack("=I", v & 0xFFFFFFFF)
-
-
-def be16(v):
-    return struct.pack("!H", v)
 
 
 def ip(a):
@@ -100,18 +74,6 @@ def ip(a):
 def attrs(pairs):
     """Attributes from (type, payload) pairs; a bytes item goes in as is."""
     return b"".join(p if isinstance(p, bytes) else attr(*p) for p in pairs)
-
-
-def parse(b):
-    """{type: payload} of the attributes in b (the last of each type)."""
-    out, off = {}, 0
-    while off + 4 <= len(b):
-        n, typ = struct.unpack_from("=HH", b, off)
-        if n < 4:
-            break
-        out[typ & NLA_TYPE_MASK] = b[off + 4:off + n]
-        off += (n + 3) & ~3
-    return out
 
 
 # The attributes of the services and destinations used, as (type,
