@@ -11,7 +11,10 @@ ksft_skip=4
 
 # Which IPVS a test drives unless it says otherwise: rust (ours) or c.
 : "${IPVS_IMPL:=rust}"
-: "${WAIT_TIMEOUT:=20}"
+# How long a wait for something that should happen may take, in seconds:
+# generous, since a busy host can slow the guest several times over, and a
+# wait that succeeds costs only the time it took.
+: "${WAIT_TIMEOUT:=60}"
 BUSYWAIT_TIMEOUT=$((WAIT_TIMEOUT * 1000)) # ms
 NS_LIST=()
 # A test's result so far: fail() sets it, so a test can check several
