@@ -134,15 +134,16 @@ enum Published {
 pub(crate) struct DataPlane {
     #[pin]
     pub(crate) state: SpinLockIrq<State>,
-    /// Every packet and connection of the namespace (`ipvs->tot_stats`).
-    pub(crate) total: PerCpu,
+    /// Every packet and connection of the namespace (`ipvs->tot_stats`),
+    /// shared with the namespace's rate estimation.
+    pub(crate) total: Arc<PerCpu>,
 }
 
 impl DataPlane {
     /// An empty data plane with a connection table of `buckets` buckets.
     pub(crate) fn new(buckets: usize) -> Result<Arc<DataPlane>> {
         let conns = Conns::new(buckets)?;
-        let total = PerCpu::new()?;
+        let total = Arc::new(PerCpu::new()?, GFP_KERNEL)?;
         let mut tcp_timeouts = [0; tcp_state::COUNT];
         for (t, s) in tcp_timeouts.iter_mut().zip(tcp_state::ALL) {
             *t = s.default_timeout();
