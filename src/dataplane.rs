@@ -117,15 +117,16 @@ pub(crate) struct DataPlane {
     pub(crate) conns: Conns,
     /// The protocols' timeouts.
     pub(crate) timeouts: StateTimeouts,
-    /// Every packet and connection of the namespace (`ipvs->tot_stats`).
-    pub(crate) total: PerCpu,
+    /// Every packet and connection of the namespace (`ipvs->tot_stats`),
+    /// shared with the namespace's rate estimation.
+    pub(crate) total: Arc<PerCpu>,
 }
 
 impl DataPlane {
     /// An empty data plane with a connection table of `buckets` buckets.
     pub(crate) fn new(buckets: usize) -> Result<Arc<DataPlane>> {
         let conns = Conns::new(buckets)?;
-        let total = PerCpu::new()?;
+        let total = Arc::new(PerCpu::new()?, GFP_KERNEL)?;
         Arc::pin_init(
             pin_init!(DataPlane {
                 services <- new_spinlock_irq!(Services(HashTable::new())),

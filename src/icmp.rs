@@ -94,7 +94,7 @@ fn count(dp: &DataPlane, dest: &Dest, len: usize, incoming: bool) {
         return;
     }
     let total = dp.total.here();
-    for c in [&dest.stats, &*dest.svc_stats, total] {
+    for c in [&*dest.stats, &*dest.svc_stats, total] {
         if incoming {
             c.packet_in(len);
         } else {

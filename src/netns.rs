@@ -16,7 +16,8 @@ use crate::{
         timer::Periodic,
     },
     hooks,
-    logic::{self, timeouts::Timeouts},
+    logic::{self, estimator, timeouts::Timeouts},
+    stats::Estimation,
 };
 use kernel::{
     new_mutex,
@@ -31,6 +32,8 @@ pub(crate) struct NetIpvs {
     _hooks6: Hooks,
     /// Expires connections once a second.
     _sweep: Pin<KBox<Periodic<DataPlane>>>,
+    /// Estimates the rates every two seconds.
+    _estimation: Pin<KBox<Periodic<Estimation>>>,
     _proc_services: procfs::File<ctl::procfs::Services>,
     _proc_conns: procfs::File<ctl::procfs::Conns>,
     _proc_conns_sync: procfs::File<ctl::procfs::ConnsSync>,
@@ -59,6 +62,8 @@ impl NetState for NetIpvs {
         let proc_stats_percpu = procfs::File::create(net, c"ip_vs_stats_percpu", 0o444)?;
         let dp = DataPlane::new(conn::table_size() as usize)?;
         let sweep = Periodic::start(dp.clone(), HZ as usize)?;
+        let est = Estimation::new(dp.total.clone())?;
+        let estimation = Periodic::start(est.clone(), (estimator::PERIOD_SECS * HZ) as usize)?;
         let hooks4 = Hooks::register(net, &hooks::IPV4)?;
         let hooks6 = Hooks::register(net, &hooks::IPV6)?;
         KBox::pin_init(
@@ -66,13 +71,14 @@ impl NetState for NetIpvs {
                 _hooks4: hooks4,
                 _hooks6: hooks6,
                 _sweep: sweep,
+                _estimation: estimation,
                 _proc_services: proc_services,
                 _proc_conns: proc_conns,
                 _proc_conns_sync: proc_conns_sync,
                 _proc_stats: proc_stats,
                 _proc_stats_percpu: proc_stats_percpu,
                 sysctls,
-                services <- new_mutex!(service::Table::new(dp.clone())),
+                services <- new_mutex!(service::Table::new(dp.clone(), est)),
                 timeouts <- new_mutex!(Timeouts::DEFAULT),
                 dp,
             }),

@@ -41,8 +41,9 @@ pub(crate) struct Dest {
     tun_type: AtomicU16,
     tun_port: AtomicU16,
     tun_flags: AtomicU16,
-    /// Its own counters.
-    pub(crate) stats: Counters,
+    /// Its own counters, listed for rate estimation while the
+    /// destination is in its service.
+    pub(crate) stats: Arc<Counters>,
     /// Its service's counters, which its connections count into too.
     pub(crate) svc_stats: Arc<Counters>,
 }
@@ -51,6 +52,7 @@ impl Dest {
     /// A new destination of family `af` as `u` describes it, for the
     /// service counting in `svc_stats`, not linked to it yet.
     pub(crate) fn new(u: &DestUser, af: Af, svc_stats: Arc<Counters>) -> Result<Arc<Dest>> {
+        let stats = Arc::new(Counters::default(), GFP_KERNEL)?;
         let d = Arc::pin_init(
             try_pin_init!(Dest {
                 shared: DestShared {
@@ -73,7 +75,7 @@ impl Dest {
                 tun_type: AtomicU16::new(0),
                 tun_port: AtomicU16::new(0),
                 tun_flags: AtomicU16::new(0),
-                stats: Counters::default(),
+                stats,
                 svc_stats,
             }? Error),
             GFP_KERNEL,

@@ -26,7 +26,7 @@ use crate::{
         self,
         abi::{DestShared, ServiceInfo, DEST_F_AVAILABLE},
     },
-    stats::Counters,
+    stats::{Counters, Estimation},
 };
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::{prelude::*, sync::Arc};
@@ -47,6 +47,10 @@ pub(crate) struct Service {
     sched: Option<Arc<Bound>>,
     /// Counters, shared with the destinations, which count into them.
     pub(crate) stats: Arc<Counters>,
+    /// Estimates the rates of its counters and of its destinations' for
+    /// as long as they are in it: they are stopped when they leave it or
+    /// when it is dropped.
+    est: Arc<Estimation>,
     /// The destinations, newest first (C links new ones at the head).
     pub(crate) dests: KVec<Arc<Dest>>,
     /// Keeps the module loaded while the service exists.
@@ -132,9 +136,12 @@ impl Service {
             None => Dest::new(u, af, self.stats.clone())?,
         };
         self.dests.reserve(1, GFP_KERNEL)?;
-        self.dests
-            .insert_within_capacity(0, d)
-            .map_err(|_| ENOMEM)?;
+        let stats = d.stats.clone();
+        self.est.start(&stats)?;
+        if self.dests.insert_within_capacity(0, d).is_err() {
+            self.est.stop(&stats);
+            return Err(ENOMEM);
+        }
         self.notify(|b, info, d| b.add_dest(info, d), 0)
     }
 
@@ -150,6 +157,7 @@ impl Service {
     pub(crate) fn del_dest(&mut self, u: &DestUser, af: Af, trash: &mut Trash) -> Result {
         let i = self.find_dest(af, &u.addr, u.port).ok_or(ENOENT)?;
         let d = self.dests.remove(i)?;
+        self.est.stop(&d.stats);
         // Its connections, if any, are no longer served.
         d.shared.flags.fetch_and(!DEST_F_AVAILABLE, Relaxed);
         // The scheduler hears of it once it is out of the list.
@@ -173,11 +181,11 @@ impl Service {
         }
     }
 
-    /// Zeroes its counters and its destinations'.
+    /// Zeroes its counters and its destinations', and their rates.
     fn zero(&self) {
-        self.stats.zero();
+        self.est.zero(&self.stats);
         for d in self.dests.iter() {
-            d.stats.zero();
+            self.est.zero(&d.stats);
         }
     }
 
@@ -192,6 +200,17 @@ impl Service {
                 && self.key.protocol == key.protocol
                 && self.key.port == key.port
                 && self.key.addr == addr::copy(key.af, &key.addr)
+        }
+    }
+}
+
+impl Drop for Service {
+    /// Stops the estimation of its counters and of its destinations'
+    /// (`ip_vs_stop_estimator()` in `__ip_vs_del_service()`).
+    fn drop(&mut self) {
+        self.est.stop(&self.stats);
+        for d in self.dests.iter() {
+            self.est.stop(&d.stats);
         }
     }
 }
@@ -225,15 +244,18 @@ pub(crate) struct Table {
     /// Destinations deleted, alone or with their service.
     trash: Trash,
     dp: Arc<DataPlane>,
+    /// The namespace's rate estimation.
+    est: Arc<Estimation>,
 }
 
 impl Table {
-    /// An empty table publishing to `dp`.
-    pub(crate) const fn new(dp: Arc<DataPlane>) -> Self {
+    /// An empty table publishing to `dp`, its rates estimated by `est`.
+    pub(crate) const fn new(dp: Arc<DataPlane>, est: Arc<Estimation>) -> Self {
         Table {
             services: SvcList::new(),
             trash: Trash::new(),
             dp,
+            est,
         }
     }
 
@@ -298,11 +320,14 @@ impl Table {
                 netmask: u.config.netmask,
                 sched: None,
                 stats: Arc::new(Counters::default(), GFP_KERNEL)?,
+                est: self.est.clone(),
                 dests: KVec::new(),
                 _use: use_count,
             },
             GFP_KERNEL,
         )?;
+        // Dropping the service on a later error stops it again.
+        self.est.start(&service.stats)?;
         if let Some(s) = sched {
             service.bind(s)?;
         }
@@ -364,6 +389,7 @@ impl Table {
     /// served.
     fn discard(&mut self, mut service: KBox<Service>) {
         for d in core::mem::take(&mut service.dests) {
+            self.est.stop(&d.stats);
             d.shared.flags.fetch_and(!DEST_F_AVAILABLE, Relaxed);
             self.trash.put(&service.key, d);
         }
@@ -395,7 +421,7 @@ impl Table {
         for service in self.services.iter() {
             service.zero();
         }
-        self.dp.total.zero();
+        self.est.zero_total();
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A periodic kernel timer: the connection table's expiry sweep.
+//! A periodic kernel timer: the connection table's expiry sweep and the
+//! rate estimation.
 //!
 //! C header: [`include/linux/timer.h`](srctree/include/linux/timer.h)
 

@@ -16,6 +16,7 @@ pub(crate) mod dest;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod errno;
+pub(crate) mod estimator;
 pub(crate) mod fmtbuf;
 pub(crate) mod genl;
 pub(crate) mod icmp;
