@@ -2,13 +2,14 @@
 # The sysctls of the lblc and lblcr scheduler modules,
 # /proc/sys/net/ipv4/vs/lblc_expiration and lblcr_expiration, ours against
 # the C IPVS. For each: absent while only ip_vs is loaded; present once
-# `ipvsadm -A ... -s lblc|lblcr` autoloads the module, at one day, in
-# init_net and in namespaces made before and after the load, but not in one
-# of another user namespace (C hides them there); written in seconds and
-# read back as C's proc_dointvec_jiffies does, each namespace with its own
-# value; the same answers to bad writes (negative, not a number, too big,
-# ...); gone from every namespace once the services are deleted and the
-# modules removed. What the two IPVS show must be the same, line for line.
+# adding a service of scheduler lblc or lblcr autoloads the module, at one
+# day, in init_net and in namespaces made before and after the load, but
+# not in one of another user namespace (C hides them there); written in
+# seconds and read back as C's proc_dointvec_jiffies does, each namespace
+# with its own value; the same answers to bad writes (negative, not a
+# number, too big, ...); gone from init_net and a namespace once the
+# services are deleted and the modules removed. What the two IPVS show must
+# be the same, line for line.
 #
 # (That the schedulers expire entries after the namespace's value is left
 # to the host tests of src/logic/sched/: the check that would drop an
@@ -57,6 +58,21 @@ in_ns() {
 	ip netns exec "$1" bash -c "$(declare -f show try_write); $2"
 }
 
+# Every process start costs about a second in the debug guest: what follows
+# uses builtins where it can, and makes the namespaces bare (lib.sh's
+# setup_ns also brings lo up, and cleanup_ns looks for processes to kill).
+
+# bare_ns NAME...: sets each variable NAME to a new namespace.
+bare_ns() {
+	local var ns
+	for var in "$@"; do
+		printf -v ns '%s-%08x' "$var" "$SRANDOM"
+		ip netns add "$ns" || { fail "cannot create namespace $ns"; return 1; }
+		printf -v "$var" '%s' "$ns"
+		NS_LIST+=("$ns")
+	done
+}
+
 # rm_scheds: removes the two scheduler modules; whether both are gone.
 rm_scheds() {
 	local mod
@@ -66,60 +82,70 @@ rm_scheds() {
 	[ ! -d /sys/module/ip_vs_lblc ] && [ ! -d /sys/module/ip_vs_lblcr ]
 }
 
+# at_one_day TEXT: whether TEXT (lines of show) has both at 86400.
+at_one_day() {
+	local line n=0
+	while IFS= read -r line; do
+		[[ $line == *" = 86400" ]] && n=$((n + 1))
+	done <<<"$1"
+	[ $n = 2 ]
+}
+
 # scenario IMPL: prints what a user sees; fails on what is wrong for any
 # IPVS.
-# shellcheck disable=SC2154  # setup_ns sets before and after
+# shellcheck disable=SC2154  # bare_ns sets before and after
 scenario() {
-	local impl=$1 out n v mod
-	setup_ns before || return
-	show "only ip_vs" | tee "$tmp/absent"
+	local impl=$1 out absent gone n v mod
+	bare_ns before || return
+	absent=$(show "only ip_vs")
+	echo "$absent"
 	for n in "${names[@]}"; do
 		[ ! -e "$dir/$n" ] || fail "$impl: $n there before its scheduler's module is loaded"
 	done
-	ipvsadm -A -t 10.0.0.1:80 -s lblc || { fail "$impl: ipvsadm -A -s lblc failed"; return 1; }
-	ipvsadm -A -t 10.0.0.1:81 -s lblcr || { fail "$impl: ipvsadm -A -s lblcr failed"; return 1; }
+	# Both services in one ipvsadm: it autoloads both modules.
+	ipvsadm -R <<-EOF || { fail "$impl: ipvsadm -A -s lblc / -s lblcr failed"; return 1; }
+		-A -t 10.0.0.1:80 -s lblc
+		-A -t 10.0.0.1:81 -s lblcr
+	EOF
 	for mod in ip_vs_lblc ip_vs_lblcr; do
 		[ "$(module_impl $mod)" = "$impl" ] || fail "$impl: $mod is not the $impl one"
 	done
-	setup_ns after || return
-	show init
-	for n in "${names[@]}"; do
-		read -r v <"$dir/$n" || { fail "$impl: no $n after the module's load"; continue; }
-		[ "$v" = 86400 ] || fail "$impl: $n is $v, not one day (86400)"
-	done
-	stat -c '%n %a' "$dir/${names[0]}" "$dir/${names[1]}"
-	out=$(in_ns "$before" 'show before') || fail "$impl: netns $before failed"
+	bare_ns after || return
+	out=$(show init)
 	echo "$out"
-	[ "$(grep -c '= 86400$' <<<"$out")" = 2 ] || fail "$impl: not both at one day in a netns made before the load"
+	at_one_day "$out" || fail "$impl: not both at one day (86400) in init_net"
 	out=$(in_ns "$after" 'show after') || fail "$impl: netns $after failed"
 	echo "$out"
-	[ "$(grep -c '= 86400$' <<<"$out")" = 2 ] || fail "$impl: not both at one day in a netns made after the load"
+	at_one_day "$out" || fail "$impl: not both at one day in a netns made after the load"
 	# In seconds, stored in jiffies: what reads back is what was written,
 	# bad values refused without a change.
-	try_write init lblc_expiration 120 | tee "$tmp/write"
-	[ "$(cat "$tmp/write")" = "init: write '120' to lblc_expiration: ok, reads 120" ] ||
+	out=$(try_write init lblc_expiration 120)
+	echo "$out"
+	[ "$out" = "init: write '120' to lblc_expiration: ok, reads 120" ] ||
 		fail "$impl: lblc_expiration did not take 120"
 	try_write init lblc_expiration -5 abc 12abc '' ' 30' '30 40' 0x10 +7 \
 		8589934 8589935 2147483647 99999999999999999999 60
 	try_write init lblcr_expiration 1 0 -1 x 3600
-	# Each namespace has its own.
-	in_ns "$before" 'show before; try_write before lblcr_expiration 7 -9 q'
+	# A namespace made before the load has them too, with values of its own.
+	out=$(in_ns "$before" 'show before; try_write before lblcr_expiration 7 -9 q') ||
+		fail "$impl: netns $before failed"
+	echo "$out"
+	at_one_day "${out%%$'\n'before: write*}" ||
+		fail "$impl: not both at one day in a netns made before the load"
 	show init
 	# A namespace of another user namespace does not show them.
-	if unshare -U -r -n true 2>/dev/null; then
-		unshare -U -r -n bash -c "$(declare -f show); show userns"
-	else
+	unshare -U -r -n bash -c "$(declare -f show); show userns" 2>/dev/null ||
 		echo "userns: not available"
-	fi
 	ipvsadm -C
 	busywait "$BUSYWAIT_TIMEOUT" rm_scheds || fail "$impl: cannot remove ip_vs_lblc and ip_vs_lblcr"
-	show "after rmmod" | sed 's/^after rmmod/only ip_vs/' >"$tmp/gone"
-	in_ns "$before" 'show "only ip_vs"' >>"$tmp/gone"
-	in_ns "$after" 'show "only ip_vs"' >>"$tmp/gone"
-	cat "$tmp/gone"
-	check_eq "$impl: the sysctls after rmmod, in init_net and two netns" \
-		"$(cat "$tmp/absent" "$tmp/absent" "$tmp/absent")" "$(cat "$tmp/gone")"
-	cleanup_all_ns
+	gone=$(show "only ip_vs")$'\n'$(in_ns "$before" 'show "only ip_vs"')
+	echo "$gone"
+	check_eq "$impl: the sysctls after rmmod, in init_net and a netns" \
+		"$absent"$'\n'"$absent" "$gone"
+	for n in "${NS_LIST[@]}"; do
+		ip netns delete "$n"
+	done
+	NS_LIST=()
 }
 
 # run_impl IMPL: the scenario with IMPL's IPVS, into $tmp/IMPL.
@@ -131,7 +157,11 @@ run_impl() {
 
 run_impl c || exit $ksft_fail
 run_impl "$IPVS_IMPL" || exit $ksft_fail
+c_out=$(<"$tmp/c")
+out=$(<"$tmp/$IPVS_IMPL")
 echo "# $IPVS_IMPL:"
-sed 's/^/#   /' "$tmp/$IPVS_IMPL"
-check_eq "the sysctls as a user sees them" "$(cat "$tmp/c")" "$(cat "$tmp/$IPVS_IMPL")"
+while IFS= read -r line; do
+	echo "#   $line"
+done <<<"$out"
+check_eq "the sysctls as a user sees them" "$c_out" "$out"
 exit $RET
