@@ -56,14 +56,12 @@ struct Cache {
 }
 
 impl Cache {
-    /// `ip_vs_lblc_check_expire()`, when due.
-    fn collect(&mut self, now: Jiffies) {
+    /// `ip_vs_lblc_check_expire()`, when due; `expiration` is the
+    /// `lblc_expiration` sysctl of the service's namespace.
+    fn collect(&mut self, now: Jiffies, expiration: i32) {
         if !time_after(now, self.next_check) {
             return;
         }
-        // The `lblc_expiration` sysctl at its default: the core does not
-        // tell a scheduler the service's namespace yet.
-        let expiration = locality::default_expiration(self.hz);
         self.state.check_expire(&mut self.entries, now, expiration);
         self.next_check = now.wrapping_add(locality::check_expire_interval(self.hz));
     }
@@ -89,7 +87,7 @@ impl Scheduler for Lblc {
         let now = api::jiffies();
         let mut guard = data.lock();
         let c = &mut *guard;
-        c.collect(now);
+        c.collect(now, svc.sysctl());
         c.state
             .schedule(&mut c.entries, svc.dests(), pkt, now)
             .copied()

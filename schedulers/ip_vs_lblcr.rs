@@ -82,18 +82,12 @@ struct Cache {
 }
 
 impl Cache {
-    /// The `lblcr_expiration` sysctl at its default: the core does not tell
-    /// a scheduler the service's namespace yet.
-    fn expiration(&self) -> i32 {
-        locality::default_expiration(self.hz)
-    }
-
-    /// `ip_vs_lblcr_check_expire()`, when due.
-    fn collect(&mut self, now: Jiffies) {
+    /// `ip_vs_lblcr_check_expire()`, when due; `expiration` is the
+    /// `lblcr_expiration` sysctl of the service's namespace.
+    fn collect(&mut self, now: Jiffies, expiration: i32) {
         if !time_after(now, self.next_check) {
             return;
         }
-        let expiration = self.expiration();
         self.state.check_expire(&mut self.entries, now, expiration);
         self.next_check = now.wrapping_add(locality::check_expire_interval(self.hz));
     }
@@ -119,8 +113,9 @@ impl Scheduler for Lblcr {
         let now = api::jiffies();
         let mut guard = data.lock();
         let c = &mut *guard;
-        c.collect(now);
-        let expiration = c.expiration();
+        // `sysctl_lblcr_expiration(svc)`.
+        let expiration = svc.sysctl();
+        c.collect(now, expiration);
         // Members that left the service are not found: see
         // `lblcr::State::schedule`.
         let dests = svc.dests();

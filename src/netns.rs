@@ -17,6 +17,7 @@ use crate::{
     },
     hooks,
     logic::{self, estimator, timeouts::Timeouts},
+    sched::sysctl::NetVars,
     stats::Estimation,
 };
 use kernel::{
@@ -41,6 +42,9 @@ pub(crate) struct NetIpvs {
     _proc_stats_percpu: procfs::File<ctl::procfs::StatsPerCpu>,
     /// The integer sysctls of `net/ipv4/vs`.
     pub(crate) sysctls: sysctl::Table,
+    /// The sysctls of the scheduler modules loaded (`lblc_expiration`...).
+    #[pin]
+    pub(crate) sched_sysctls: NetVars,
     /// The virtual services; the lock is the control plane's mutex
     /// (`service_mutex` in C), taken before any other of this namespace.
     #[pin]
@@ -60,6 +64,7 @@ impl NetState for NetIpvs {
         let proc_conns_sync = procfs::File::create(net, c"ip_vs_conn_sync", 0o444)?;
         let proc_stats = procfs::File::create(net, c"ip_vs_stats", 0o444)?;
         let proc_stats_percpu = procfs::File::create(net, c"ip_vs_stats_percpu", 0o444)?;
+        let sched_values = NetVars::values_new()?;
         let dp = DataPlane::new(conn::table_size() as usize)?;
         let sweep = Periodic::start(dp.clone(), HZ as usize)?;
         let est = Estimation::new(dp.total.clone())?;
@@ -78,7 +83,8 @@ impl NetState for NetIpvs {
                 _proc_stats: proc_stats,
                 _proc_stats_percpu: proc_stats_percpu,
                 sysctls,
-                services <- new_mutex!(service::Table::new(dp.clone(), est)),
+                sched_sysctls <- NetVars::new(sched_values.clone()),
+                services <- new_mutex!(service::Table::new(dp.clone(), est, sched_values)),
                 timeouts <- new_mutex!(Timeouts::DEFAULT),
                 dp,
             }),

@@ -15,6 +15,7 @@ use crate::{
         pernet::Net,
         route,
         sched::{Bound, Members, SchedRef},
+        sysctl::Values,
     },
     logic::{
         addr::{self, Af},
@@ -53,6 +54,8 @@ pub(crate) struct Service {
     est: Arc<Estimation>,
     /// The destinations, newest first (C links new ones at the head).
     pub(crate) dests: KVec<Arc<Dest>>,
+    /// The scheduler sysctls of the service's namespace (C's `svc->ipvs`).
+    sysctls: Arc<Values>,
     /// Keeps the module loaded while the service exists.
     _use: UseCount,
 }
@@ -65,8 +68,9 @@ impl Service {
             .map_or(b"none".as_slice(), |b| b.name().to_bytes())
     }
 
-    /// Runs `f` with what the scheduler is shown of this service.
-    fn with_info<R>(&self, f: impl FnOnce(&ServiceInfo) -> R) -> Result<R> {
+    /// Runs `f` with what the scheduler is shown of this service;
+    /// `sysctl` is the value of the scheduler's sysctl.
+    fn with_info<R>(&self, sysctl: i32, f: impl FnOnce(&ServiceInfo) -> R) -> Result<R> {
         let mut ptrs = KVec::with_capacity(self.dests.len(), GFP_KERNEL)?;
         for d in self.dests.iter() {
             ptrs.push(core::ptr::from_ref::<DestShared>(&d.shared), GFP_KERNEL)?;
@@ -76,12 +80,13 @@ impl Service {
             flags: self.flags,
             dests: ptrs.as_ptr(),
             n_dests: ptrs.len(),
+            sysctl,
         }))
     }
 
     /// Binds scheduler `s` to this service.
     fn bind(&mut self, s: SchedRef) -> Result {
-        let bound = self.with_info(|info| s.bind(info))??;
+        let bound = self.with_info(s.sysctl(&self.sysctls), |info| s.bind(info))??;
         self.sched = Some(Arc::new(bound, GFP_KERNEL)?);
         Ok(())
     }
@@ -99,7 +104,7 @@ impl Service {
                 timeout: self.timeout,
                 netmask: self.netmask,
                 sched: self.sched.clone(),
-                members: Members::new(self.key.af.raw(), self.flags, dests)?,
+                members: Members::new(self.key.af.raw(), self.flags, dests, self.sysctls.clone())?,
                 stats: self.stats.clone(),
             },
             GFP_KERNEL,
@@ -162,7 +167,7 @@ impl Service {
         d.shared.flags.fetch_and(!DEST_F_AVAILABLE, Relaxed);
         // The scheduler hears of it once it is out of the list.
         let told = match &self.sched {
-            Some(b) => self.with_info(|info| b.del_dest(info, &d.shared)),
+            Some(b) => self.with_info(b.sysctl(&self.sysctls), |info| b.del_dest(info, &d.shared)),
             None => Ok(Ok(())),
         };
         trash.put(&self.key, d);
@@ -176,7 +181,9 @@ impl Service {
         i: usize,
     ) -> Result {
         match (&self.sched, self.dests.get(i)) {
-            (Some(b), Some(d)) => self.with_info(|info| f(b, info, &d.shared))?,
+            (Some(b), Some(d)) => {
+                self.with_info(b.sysctl(&self.sysctls), |info| f(b, info, &d.shared))?
+            }
             _ => Ok(()),
         }
     }
@@ -246,16 +253,24 @@ pub(crate) struct Table {
     dp: Arc<DataPlane>,
     /// The namespace's rate estimation.
     est: Arc<Estimation>,
+    /// The namespace's scheduler sysctls.
+    sysctls: Arc<Values>,
 }
 
 impl Table {
-    /// An empty table publishing to `dp`, its rates estimated by `est`.
-    pub(crate) const fn new(dp: Arc<DataPlane>, est: Arc<Estimation>) -> Self {
+    /// An empty table publishing to `dp`, its rates estimated by `est`, in
+    /// the namespace whose scheduler sysctls are `sysctls`.
+    pub(crate) const fn new(
+        dp: Arc<DataPlane>,
+        est: Arc<Estimation>,
+        sysctls: Arc<Values>,
+    ) -> Self {
         Table {
             services: SvcList::new(),
             trash: Trash::new(),
             dp,
             est,
+            sysctls,
         }
     }
 
@@ -322,6 +337,7 @@ impl Table {
                 stats: Arc::new(Counters::default(), GFP_KERNEL)?,
                 est: self.est.clone(),
                 dests: KVec::new(),
+                sysctls: self.sysctls.clone(),
                 _use: use_count,
             },
             GFP_KERNEL,

@@ -11,6 +11,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/sysctl.h>
+#include <linux/jiffies.h>
 #include <linux/inetdevice.h>
 #include <net/genetlink.h>
 #include <net/route.h>

@@ -23,6 +23,7 @@
 #include <linux/seq_file_net.h>
 #include <linux/netdevice.h>
 #include <linux/sockptr.h>
+#include <linux/user_namespace.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
@@ -41,6 +42,11 @@ EXPORT_SYMBOL_GPL(ip_vs_rs_unregister_scheduler);
 void *ipvs_rs_net_generic(const struct net *net, unsigned int id)
 {
 	return net_generic(net, id);
+}
+
+bool ipvs_rs_net_in_init_user_ns(const struct net *net)
+{
+	return net->user_ns == &init_user_ns;
 }
 
 struct net *ipvs_rs_sock_net(const struct sock *sk)

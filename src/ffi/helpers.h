@@ -22,6 +22,12 @@ struct sock;
 /* net_generic(net, id): the slot of a pernet registration with .size set. */
 void *ipvs_rs_net_generic(const struct net *net, unsigned int id);
 
+/*
+ * net->user_ns == &init_user_ns: whether the namespace belongs to the
+ * initial user namespace (C shows some sysctls only to those).
+ */
+bool ipvs_rs_net_in_init_user_ns(const struct net *net);
+
 /* sock_net(sk). */
 struct net *ipvs_rs_sock_net(const struct sock *sk);
 

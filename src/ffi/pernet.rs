@@ -58,6 +58,13 @@ impl Net {
         unsafe { state.as_ref() }
     }
 
+    /// Whether the namespace belongs to the initial user namespace; C
+    /// hides some sysctls from the others.
+    pub(crate) fn in_init_user_ns(self) -> bool {
+        // SAFETY: Live namespace (type invariant).
+        unsafe { bindings::ipvs_rs_net_in_init_user_ns(self.as_ptr()) }
+    }
+
     /// Counts an IPv4 packet dropped for a header error
     /// (`IPSTATS_MIB_INHDRERRORS`, "InHdrErrors" in `/proc/net/snmp`).
     pub(crate) fn count_in_hdr_error(self) {
@@ -164,5 +171,80 @@ unsafe extern "C" fn exit<T: NetState>(net: *mut bindings::net) {
         if !raw.is_null() {
             drop(Pin::new_unchecked(KBox::from_raw(raw)));
         }
+    }
+}
+
+/// Work done in each namespace that keeps no state of its own (it keeps it
+/// in another registration's state, say): pernet operations without a
+/// `net_generic` slot.
+pub(crate) trait NetHooks {
+    /// Runs for every namespace that exists when the hooks are registered
+    /// and for every new one after that.
+    fn init(net: Net) -> Result;
+    /// Runs for every namespace `init` succeeded for, when the namespace
+    /// dies or the hooks are unregistered.
+    fn exit(net: Net);
+}
+
+/// Registered [`NetHooks`]; dropping unregisters them, which runs their
+/// `exit` for every namespace.
+///
+/// Operations registered later run their `init` after, and their `exit`
+/// before, those registered earlier: hooks registered after
+/// [`Registration`] see its state in every namespace.
+pub(crate) struct HooksRegistration {
+    ops: Pin<KBox<Opaque<bindings::pernet_operations>>>,
+}
+
+// SAFETY: The operations table is only touched by the core after
+// registration, under its own locks.
+unsafe impl Send for HooksRegistration {}
+// SAFETY: No method gives access to the table.
+unsafe impl Sync for HooksRegistration {}
+
+impl HooksRegistration {
+    /// Registers `H`: its `init` runs for every existing namespace now.
+    pub(crate) fn register<H: NetHooks>() -> Result<Self> {
+        let ops = bindings::pernet_operations {
+            init: Some(hooks_init::<H>),
+            exit: Some(hooks_exit::<H>),
+            ..Default::default()
+        };
+        let ops = KBox::pin(Opaque::new(ops), GFP_KERNEL)?;
+        // SAFETY: `ops` is pinned and lives until `drop` unregisters it.
+        to_result(unsafe { bindings::register_pernet_subsys(ops.get()) })?;
+        Ok(HooksRegistration { ops })
+    }
+}
+
+impl Drop for HooksRegistration {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `register`.
+        unsafe { bindings::unregister_pernet_subsys(self.ops.get()) };
+    }
+}
+
+/// # Safety
+///
+/// Called by the pernet core with a live namespace.
+unsafe extern "C" fn hooks_init<H: NetHooks>(net: *mut bindings::net) -> c_int {
+    from_result(|| {
+        // SAFETY: The core calls `init` with a live namespace; the handle
+        // does not outlive the call.
+        let net = unsafe { Net::from_raw(net) }.ok_or(EINVAL)?;
+        H::init(net)?;
+        Ok(0)
+    })
+}
+
+/// # Safety
+///
+/// Called by the pernet core with a namespace `init` succeeded for, still
+/// alive for the call.
+unsafe extern "C" fn hooks_exit<H: NetHooks>(net: *mut bindings::net) {
+    // SAFETY: The namespace is alive for the call; the handle does not
+    // outlive it.
+    if let Some(net) = unsafe { Net::from_raw(net) } {
+        H::exit(net);
     }
 }

@@ -3,10 +3,13 @@
 //! The C-ABI entry points scheduler modules call, and the safe handle the
 //! core keeps for each registered scheduler.
 
-use super::{bindings, module::UseCount};
-use crate::sched::{
-    self,
-    abi::{DestShared, PacketInfo, SchedulerOps, ServiceInfo},
+use super::{bindings, module::UseCount, sysctl::Values};
+use crate::{
+    logic::sysctl::sched_var,
+    sched::{
+        self,
+        abi::{DestShared, PacketInfo, SchedulerOps, ServiceInfo},
+    },
 };
 
 /// The type of the `*_dest` hooks of a scheduler.
@@ -25,9 +28,12 @@ use kernel::{
 ///
 /// `ops` points at a valid [`SchedulerOps`] with a non-null name, valid
 /// until its module unregisters it (the contract of [`SchedulerOps`]); the
-/// core drops this handle when that happens.
+/// core drops this handle when that happens. `sysctl` is where the
+/// scheduler's sysctl is among the namespace's scheduler sysctls
+/// ([`crate::logic::sysctl::SCHED_VARS`]), if it has one.
 pub(crate) struct Scheduler {
     ops: NonNull<SchedulerOps>,
+    sysctl: Option<usize>,
     _use: UseCount,
 }
 
@@ -48,11 +54,21 @@ impl Scheduler {
             return Err(EINVAL);
         }
         let use_count = UseCount::get()?;
-        // INVARIANT: Checked above; validity is the caller's guarantee.
+        // SAFETY: The name was checked to be non-null just above and is a
+        // valid C string by the caller's guarantee; it is only read here.
+        let name = unsafe { CStr::from_char_ptr(ops.as_ref().name) };
+        // INVARIANT: Checked above; validity is the caller's guarantee;
+        // `sysctl` is looked up by the scheduler's name.
         Ok(Scheduler {
             ops,
+            sysctl: sched_var(name),
             _use: use_count,
         })
+    }
+
+    /// Where its sysctl is among the scheduler sysctls, if it has one.
+    pub(crate) fn sysctl(&self) -> Option<usize> {
+        self.sysctl
     }
 
     /// The scheduler's name.
@@ -73,7 +89,10 @@ impl Scheduler {
         // the module that registered it, alive while registered.
         let ok = unsafe { bindings::ipvs_rs_try_module_get(self.ops.as_ref().module.cast()) };
         // INVARIANT: The module reference was taken just above.
-        ok.then_some(SchedRef { ops: self.ops })
+        ok.then_some(SchedRef {
+            ops: self.ops,
+            sysctl: self.sysctl,
+        })
     }
 }
 
@@ -87,9 +106,10 @@ pub(crate) struct OpsId(usize);
 /// # Invariants
 ///
 /// Holds a reference on the module of `ops`, which keeps the module, and so
-/// the registration and its table, alive.
+/// the registration and its table, alive; `sysctl` is the registration's.
 pub(crate) struct SchedRef {
     ops: NonNull<SchedulerOps>,
+    sysctl: Option<usize>,
 }
 
 // SAFETY: The table is immutable and pinned by the module reference.
@@ -108,6 +128,12 @@ impl SchedRef {
         // SAFETY: The name is a valid C string while the table is (the
         // registration checked it is not null).
         unsafe { CStr::from_char_ptr(self.ops().name) }
+    }
+
+    /// The value of the scheduler's sysctl among a namespace's scheduler
+    /// sysctls `values`; 0 for a scheduler without one.
+    pub(crate) fn sysctl(&self, values: &Values) -> i32 {
+        self.sysctl.map_or(0, |i| values.get(i))
     }
 
     /// Binds the scheduler to a service: runs its `init_service`.
@@ -152,6 +178,12 @@ impl Bound {
         self.sched.name()
     }
 
+    /// The value of the scheduler's sysctl among `values`, see
+    /// [`SchedRef::sysctl`].
+    pub(crate) fn sysctl(&self, values: &Values) -> i32 {
+        self.sched.sysctl(values)
+    }
+
     /// Whether this binding is to the scheduler `other` names.
     pub(crate) fn is(&self, other: &SchedRef) -> bool {
         self.sched.ops == other.ops
@@ -190,6 +222,7 @@ impl Bound {
         // INVARIANT: The module reference was taken just above.
         SchedRef {
             ops: self.sched.ops,
+            sysctl: self.sched.sysctl,
         }
     }
 
@@ -200,7 +233,7 @@ impl Bound {
         m: &'a Members<D>,
         pkt: &PacketInfo,
     ) -> Option<&'a Arc<D>> {
-        let info = m.info();
+        let info = m.info(self.sysctl(&m.sysctls));
         // SAFETY: The callback belongs to the pinned module; `data` is this
         // binding's state (type invariant); `info` and `pkt` are valid for
         // the call (`Members` keeps the destinations alive).
@@ -233,6 +266,8 @@ pub(crate) struct Members<D> {
     ptrs: KVec<*const DestShared>,
     af: u16,
     flags: u32,
+    /// The scheduler sysctls of the service's namespace.
+    sysctls: Arc<Values>,
 }
 
 // SAFETY: The pointers are into `dests`, which are shared (`Arc`) and only
@@ -243,8 +278,14 @@ unsafe impl<D: Send + Sync> Sync for Members<D> {}
 
 impl<D: AsRef<DestShared>> Members<D> {
     /// The destinations `dests` of a service of family `af` and flags
-    /// `flags`, in the order the scheduler should see them.
-    pub(crate) fn new(af: u16, flags: u32, dests: KVec<Arc<D>>) -> Result<Self> {
+    /// `flags`, in the order the scheduler should see them; `sysctls` are
+    /// the scheduler sysctls of the service's namespace.
+    pub(crate) fn new(
+        af: u16,
+        flags: u32,
+        dests: KVec<Arc<D>>,
+        sysctls: Arc<Values>,
+    ) -> Result<Self> {
         let mut ptrs = KVec::with_capacity(dests.len(), GFP_KERNEL)?;
         for d in dests.iter() {
             ptrs.push(
@@ -258,15 +299,17 @@ impl<D: AsRef<DestShared>> Members<D> {
             ptrs,
             af,
             flags,
+            sysctls,
         })
     }
 
-    fn info(&self) -> ServiceInfo {
+    fn info(&self, sysctl: i32) -> ServiceInfo {
         ServiceInfo {
             af: self.af,
             flags: self.flags,
             dests: self.ptrs.as_ptr(),
             n_dests: self.ptrs.len(),
+            sysctl,
         }
     }
 }

@@ -1,28 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A namespace's table of integer sysctls.
+//! A namespace's tables of integer sysctls.
 //!
 //! C header: [`include/linux/sysctl.h`](srctree/include/linux/sysctl.h)
 
-use super::{bindings, pernet::Net};
+use super::{bindings, pernet::Net, time::HZ};
 use crate::logic::sysctl::{Check, Var};
 use core::{
     ptr::NonNull,
     sync::atomic::{AtomicI32, Ordering::Relaxed},
 };
-use kernel::{ffi::c_void, prelude::*};
+use kernel::{ffi::c_void, prelude::*, sync::Arc};
 
-/// Integer sysctls registered in one namespace, with their values.
+/// Integer values that sysctl tables show and change. Readers (the packet
+/// path among them) load them without a lock, as C reads its `int`s.
+pub(crate) struct Values(KVec<AtomicI32>);
+
+impl Values {
+    /// `n` values, all 0.
+    pub(crate) fn new(n: usize) -> Result<Arc<Values>> {
+        let mut v = KVec::with_capacity(n, GFP_KERNEL)?;
+        for _ in 0..n {
+            v.push(AtomicI32::new(0), GFP_KERNEL)?;
+        }
+        Ok(Arc::new(Values(v), GFP_KERNEL)?)
+    }
+
+    /// The `index`th value (0 past the end).
+    pub(crate) fn get(&self, index: usize) -> i32 {
+        self.0.get(index).map_or(0, |v| v.load(Relaxed))
+    }
+
+    /// Sets the `index`th value (nothing past the end).
+    pub(crate) fn set(&self, index: usize, value: i32) {
+        if let Some(v) = self.0.get(index) {
+            v.store(value, Relaxed);
+        }
+    }
+}
+
+/// Integer sysctls registered in one namespace.
 ///
 /// # Invariants
 ///
 /// `header` is the registration of `entries` in a live namespace; every
-/// entry's `data` points into `values` and its bounds into `bounds`, all
-/// three heap buffers that are neither moved nor resized until `drop`.
+/// entry's `data` points into `values` and its bounds into `bounds`, heap
+/// buffers that are neither moved nor resized nor freed until `drop`.
 pub(crate) struct Table {
     header: NonNull<bindings::ctl_table_header>,
     _entries: KVec<bindings::ctl_table>,
-    values: KVec<AtomicI32>,
+    values: Arc<Values>,
+    first: usize,
+    len: usize,
     _bounds: KVec<[i32; 2]>,
 }
 
@@ -34,25 +63,50 @@ unsafe impl Sync for Table {}
 
 impl Table {
     /// Registers `vars` under `path` (e.g. `net/ipv4/vs`) in `net`, each with
-    /// its default value.
+    /// its default value, in values of their own.
     pub(crate) fn register(net: Net, path: &'static CStr, vars: &[Var]) -> Result<Table> {
-        let mut values = KVec::with_capacity(vars.len(), GFP_KERNEL)?;
+        let values = Values::new(vars.len())?;
+        for (i, v) in vars.iter().enumerate() {
+            values.set(i, v.initial(HZ));
+        }
+        Table::register_in(net, path, vars, &values, 0)
+    }
+
+    /// Registers `vars` under `path` in `net`, the `i`th showing
+    /// `values[first + i]`, which keep what they hold. EINVAL when `values`
+    /// has too few.
+    pub(crate) fn register_in(
+        net: Net,
+        path: &'static CStr,
+        vars: &[Var],
+        values: &Arc<Values>,
+        first: usize,
+    ) -> Result<Table> {
+        let shown = values
+            .0
+            .get(first..)
+            .and_then(|v| v.get(..vars.len()))
+            .ok_or(EINVAL)?;
         let mut bounds = KVec::with_capacity(vars.len(), GFP_KERNEL)?;
         for v in vars {
-            values.push(AtomicI32::new(v.default), GFP_KERNEL)?;
             bounds.push(
                 match v.check {
-                    Check::Any => [i32::MIN, i32::MAX],
+                    Check::Any | Check::Jiffies => [i32::MIN, i32::MAX],
                     Check::Range(min, max) => [min, max],
                 },
                 GFP_KERNEL,
             )?;
         }
         let mut entries = KVec::with_capacity(vars.len(), GFP_KERNEL)?;
-        for ((v, value), bound) in vars.iter().zip(values.iter()).zip(bounds.iter()) {
+        for ((v, value), bound) in vars.iter().zip(shown.iter()).zip(bounds.iter()) {
             let (handler, extra1, extra2) = match v.check {
                 Check::Any => (
                     bindings::proc_dointvec as Handler,
+                    core::ptr::null_mut(),
+                    core::ptr::null_mut(),
+                ),
+                Check::Jiffies => (
+                    bindings::proc_dointvec_jiffies as Handler,
                     core::ptr::null_mut(),
                     core::ptr::null_mut(),
                 ),
@@ -78,7 +132,8 @@ impl Table {
         }
         // SAFETY: `net` is live; `path` is a static string; `entries` is a
         // valid array of `entries.len()` entries whose pointers stay valid
-        // until `drop` (type invariant).
+        // until `drop` (type invariant): the names are static, the values
+        // are kept alive by the `Arc` stored below, the bounds by `bounds`.
         let header = unsafe {
             bindings::register_net_sysctl_sz(
                 net.as_ptr(),
@@ -88,17 +143,25 @@ impl Table {
             )
         };
         let header = NonNull::new(header).ok_or(ENOMEM)?;
+        // INVARIANT: `entries` point into `values` and `bounds`, both kept
+        // here until `drop`.
         Ok(Table {
             header,
             _entries: entries,
-            values,
+            values: values.clone(),
+            first,
+            len: vars.len(),
             _bounds: bounds,
         })
     }
 
-    /// The value of the `index`th sysctl (0 past the end).
+    /// The value of the `index`th sysctl of the table (0 past the end).
     pub(crate) fn get(&self, index: usize) -> i32 {
-        self.values.get(index).map_or(0, |v| v.load(Relaxed))
+        if index < self.len {
+            self.values.get(self.first + index)
+        } else {
+            0
+        }
     }
 }
 
@@ -112,8 +175,9 @@ type Handler = unsafe extern "C" fn(
 
 impl Drop for Table {
     fn drop(&mut self) {
-        // SAFETY: Registered in `register`; `entries`, `values` and `bounds`
-        // are freed only after this returns, when no handler can run.
+        // SAFETY: Registered in `register_in`; `entries`, `values` and
+        // `bounds` are freed only after this returns, when no handler can
+        // run.
         unsafe { bindings::unregister_net_sysctl_table(self.header.as_ptr()) };
     }
 }

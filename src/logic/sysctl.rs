@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The integer sysctls under `/proc/sys/net/ipv4/vs/`: names, defaults and
-//! the range a write must fall in.
+//! the range a write must fall in; the core's own and those a scheduler
+//! module adds while it is loaded.
 //!
 //! C: `vs_vars` and `ip_vs_control_net_init_sysctl()` in
-//! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
+//! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c),
+//! `vs_vars_table` in
+//! [`net/netfilter/ipvs/ip_vs_lblc.c`](srctree/net/netfilter/ipvs/ip_vs_lblc.c)
+//! and [`net/netfilter/ipvs/ip_vs_lblcr.c`](srctree/net/netfilter/ipvs/ip_vs_lblcr.c)
 
 use core::ffi::CStr;
 
@@ -15,16 +19,33 @@ pub(crate) enum Check {
     Any,
     /// An integer in `min..=max` (`proc_dointvec_minmax`); others get EINVAL.
     Range(i32, i32),
+    /// Seconds, kept in jiffies (`proc_dointvec_jiffies`): the default is
+    /// in seconds too.
+    Jiffies,
 }
 
 /// One integer sysctl.
 pub(crate) struct Var {
     /// Its file name.
     pub(crate) name: &'static CStr,
-    /// Its value in a new namespace.
+    /// Its value in a new namespace, in the unit a user writes (seconds
+    /// for [`Check::Jiffies`]).
     pub(crate) default: i32,
     /// How writes are checked.
     pub(crate) check: Check,
+}
+
+impl Var {
+    /// The value kept in a new namespace, on a kernel of `hz` jiffies per
+    /// second.
+    pub(crate) const fn initial(&self, hz: u32) -> i32 {
+        match self.check {
+            // C computes `DEFAULT_EXPIRATION` (`24*60*60*HZ`) in `int`;
+            // wrapping keeps an absurd HZ from trapping.
+            Check::Jiffies => self.default.wrapping_mul(hz as i32),
+            Check::Any | Check::Range(..) => self.default,
+        }
+    }
 }
 
 const fn var(name: &'static CStr, default: i32, check: Check) -> Var {
@@ -57,6 +78,37 @@ pub(crate) const VARS: [Var; 19] = [
     var(c"schedule_icmp", 0, Check::Any),
     var(c"ignore_tunneled", 0, Check::Any),
 ];
+
+/// A sysctl that a scheduler module adds to every namespace while it is
+/// registered. C keeps their values in `struct netns_ipvs` beside the
+/// core's (`sysctl_lblc_expiration`, `sysctl_lblcr_expiration`), and so
+/// does this IPVS: a scheduler reads the value for a service's namespace
+/// from what the core shows it of the service.
+pub(crate) struct SchedVar {
+    /// The scheduler's name, as `ipvsadm -s` spells it.
+    pub(crate) sched: &'static CStr,
+    /// The sysctl.
+    pub(crate) var: Var,
+}
+
+/// The scheduler sysctls: each module's `vs_vars_table`.
+pub(crate) const SCHED_VARS: [SchedVar; 2] = [
+    SchedVar {
+        sched: c"lblc",
+        // DEFAULT_EXPIRATION: a day.
+        var: var(c"lblc_expiration", 24 * 60 * 60, Check::Jiffies),
+    },
+    SchedVar {
+        sched: c"lblcr",
+        var: var(c"lblcr_expiration", 24 * 60 * 60, Check::Jiffies),
+    },
+];
+
+/// Where in [`SCHED_VARS`] the sysctl of scheduler `sched` is, if it has
+/// one.
+pub(crate) fn sched_var(sched: &CStr) -> Option<usize> {
+    SCHED_VARS.iter().position(|v| v.sched == sched)
+}
 
 /// Where the sysctls the packet path reads are in [`VARS`].
 pub(crate) mod index {
@@ -94,5 +146,36 @@ mod tests {
         assert_eq!(get(c"pmtu_disc"), Some(1));
         assert_eq!(get(c"conn_reuse_mode"), Some(1));
         assert_eq!(get(c"sync_version"), Some(1));
+    }
+
+    #[test]
+    fn core_defaults_do_not_scale() {
+        for v in VARS.iter() {
+            assert_eq!(v.initial(250), v.default, "{:?}", v.name);
+        }
+    }
+
+    #[test]
+    fn sched_vars_as_c() {
+        // ip_vs_lblc.c and ip_vs_lblcr.c: DEFAULT_EXPIRATION (24*60*60*HZ),
+        // proc_dointvec_jiffies.
+        assert_eq!(sched_var(c"lblc"), Some(0));
+        assert_eq!(sched_var(c"lblcr"), Some(1));
+        assert_eq!(sched_var(c"rr"), None);
+        assert_eq!(sched_var(c"lblc2"), None);
+        let lblc = &SCHED_VARS[0].var;
+        let lblcr = &SCHED_VARS[1].var;
+        assert_eq!(lblc.name, c"lblc_expiration");
+        assert_eq!(lblcr.name, c"lblcr_expiration");
+        for v in [lblc, lblcr] {
+            assert_eq!(v.check, Check::Jiffies);
+            assert_eq!(v.initial(250), 24 * 60 * 60 * 250);
+            assert_eq!(v.initial(1000), 24 * 60 * 60 * 1000);
+            assert_eq!(v.initial(100), 24 * 60 * 60 * 100);
+        }
+        // The scheduler sysctls share the core's directory: no clash.
+        for s in SCHED_VARS.iter() {
+            assert!(VARS.iter().all(|v| v.name != s.var.name));
+        }
     }
 }

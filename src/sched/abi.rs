@@ -64,6 +64,10 @@ pub(crate) struct ServiceInfo {
     pub(crate) dests: *const *const DestShared,
     /// How many.
     pub(crate) n_dests: usize,
+    /// The value of the scheduler's sysctl (`lblc_expiration`,
+    /// `lblcr_expiration`) in the service's namespace, as C's scheduler
+    /// reads it through `svc->ipvs`; 0 for a scheduler without one.
+    pub(crate) sysctl: c_int,
 }
 
 /// The facts of a packet that schedulers hash on.

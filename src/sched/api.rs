@@ -186,6 +186,15 @@ impl<'a> Service<'a> {
         self.info.flags
     }
 
+    /// The value of the scheduler's sysctl in the service's namespace:
+    /// `lblc_expiration` for lblc, `lblcr_expiration` for lblcr, in
+    /// jiffies (`svc->ipvs->sysctl_lblc_expiration`); 0 for schedulers
+    /// without one. The core adds the sysctl to every namespace while the
+    /// scheduler is registered.
+    pub(crate) fn sysctl(&self) -> i32 {
+        self.info.sysctl
+    }
+
     /// What the logic reads of a packet to this service.
     fn packet(&self, pkt: &abi::PacketInfo) -> Packet {
         Packet {

@@ -8,14 +8,23 @@
 // plane needs until the data plane schedules packets (issue 5).
 #[allow(dead_code)]
 pub(crate) mod abi;
+pub(crate) mod sysctl;
 
 use crate::ffi::sched::{request_module, OpsId, SchedRef, Scheduler};
 use kernel::prelude::*;
 
+/// A scheduler in the list, with its sysctl if it has one.
+struct Registered {
+    sched: Scheduler,
+    /// Dropped after `sched`: C unregisters the scheduler, then its pernet
+    /// operations.
+    _sysctl: Option<sysctl::Registration>,
+}
+
 kernel::sync::global_lock! {
     // SAFETY: Initialized by `init` in the module initializer, before the
     // registration functions can be called.
-    unsafe(uninit) static SCHEDULERS: Mutex<KVec<Scheduler>> = KVec::new();
+    unsafe(uninit) static SCHEDULERS: Mutex<KVec<Registered>> = KVec::new();
 }
 
 /// The list's lifetime: readied when the module loads, and its buffer freed
@@ -38,12 +47,18 @@ impl Drop for List {
     }
 }
 
-/// Adds a scheduler. A second one with the same name, or the same one
-/// twice, is refused with EINVAL as in C.
+/// Adds a scheduler, and its sysctl to every namespace if it has one (as
+/// lblc's and lblcr's module init do before registering them). A second
+/// one with the same name, or the same one twice, is refused with EINVAL
+/// as in C.
+///
+/// The sysctl is registered and unregistered under the list's lock, which
+/// nothing takes under the pernet lock the registration takes.
 pub(crate) fn register(sched: Scheduler) -> Result {
     let mut list = SCHEDULERS.lock();
     if list
         .iter()
+        .map(|r| &r.sched)
         .any(|s| s.id() == sched.id() || s.name() == sched.name())
     {
         pr_err!(
@@ -52,8 +67,19 @@ pub(crate) fn register(sched: Scheduler) -> Result {
         );
         return Err(EINVAL);
     }
+    list.reserve(1, GFP_KERNEL)?;
+    let sysctl = sched
+        .sysctl()
+        .map(sysctl::Registration::register)
+        .transpose()?;
     pr_info!("[{}] scheduler registered.\n", sched.name());
-    list.push(sched, GFP_KERNEL)?;
+    list.push(
+        Registered {
+            sched,
+            _sysctl: sysctl,
+        },
+        GFP_KERNEL,
+    )?;
     Ok(())
 }
 
@@ -61,9 +87,12 @@ pub(crate) fn register(sched: Scheduler) -> Result {
 /// not in the list.
 pub(crate) fn unregister(id: OpsId) -> Result {
     let mut list = SCHEDULERS.lock();
-    let i = list.iter().position(|s| s.id() == id).ok_or(EINVAL)?;
+    let i = list.iter().position(|r| r.sched.id() == id).ok_or(EINVAL)?;
     let gone = list.remove(i)?;
-    pr_info!("[{}] scheduler unregistered.\n", gone.name());
+    pr_info!("[{}] scheduler unregistered.\n", gone.sched.name());
+    // Its sysctl leaves every namespace here, under the lock, so that a
+    // scheduler of the same name registering next finds it gone.
+    drop(gone);
     Ok(())
 }
 
@@ -87,6 +116,7 @@ pub(crate) fn get(name: &[u8]) -> Result<SchedRef> {
 fn find(name: &[u8]) -> Option<SchedRef> {
     let list = SCHEDULERS.lock();
     list.iter()
+        .map(|r| &r.sched)
         .filter(|s| s.name().to_bytes() == name)
         .find_map(|s| s.get())
 }

@@ -40,13 +40,6 @@ pub(crate) const fn entry_timeout(hz: u32) -> Jiffies {
     6 * 60 * hz as Jiffies
 }
 
-/// `DEFAULT_EXPIRATION`: the sysctl's initial value, one day, in jiffies
-/// as the `int` sysctl holds it.
-pub(crate) const fn default_expiration(hz: u32) -> i32 {
-    // C computes it in int; wrapping keeps an absurd HZ from trapping.
-    (24 * 60 * 60_i32).wrapping_mul(hz as i32)
-}
-
 /// `ip_vs_lblc_hashkey()` / `ip_vs_lblcr_hashkey()`: the bucket of an
 /// address.
 pub(crate) fn hashkey(af: Family, addr: &Addr) -> usize {
@@ -352,10 +345,10 @@ mod tests {
 
     #[test]
     fn constants_match_c() {
-        // C: 60*HZ, 6*60*HZ, 24*60*60*HZ, IP_VS_LBLC_TAB_SIZE*16.
+        // C: 60*HZ, 6*60*HZ, IP_VS_LBLC_TAB_SIZE*16. (DEFAULT_EXPIRATION
+        // is the core's: `crate::logic::sysctl::SCHED_VARS`.)
         assert_eq!(check_expire_interval(HZ), 6000);
         assert_eq!(entry_timeout(HZ), 36000);
-        assert_eq!(default_expiration(1000), 86_400_000);
         assert_eq!(MAX_SIZE, 16384);
         // hash_32(0x0a000001, 10), from tools/sched-ref/hash_ref.
         assert_eq!(hashkey(Family::Inet, &Addr::v4([10, 0, 0, 1])), 0x9f);
