@@ -48,16 +48,23 @@ scenario() {
 			done
 		done
 	done
+	# Each service's connections and counters are read right after its
+	# requests (and a moment for the last packets): a connection expires
+	# 120 s after its TIME_WAIT began, so a listing at the end would show
+	# whatever a slow or fast run had left of the first services.
 	for s in "${services[@]}"; do
 		read -r port method extra <<<"$s"
 		for p in tcp udp; do
 			echo "$port $p: $(for i in 1 2 3 4; do ask $p "$port" "2$port$i"; done | tr '\n' ' ')"
+			sleep 2
+			echo "connections:"
+			d ipvsadm -Lnc | awk -v p="${p^^}" -v v="$VIP:$port" \
+				'NR > 2 && $1 == p && $5 == v { sub(/:[0-9]+$/, "", $4); print $1, $3, $4, $5, $6 }' | sort
+			echo "counters:"
+			d ipvsadm -Ln "-${p:0:1}" "$VIP:$port" | awk '/->/ && NR > 3 { print $2, $3, $5, $6 }'
 		done
 	done
-	echo "connections:"
-	d ipvsadm -Lnc | awk 'NR > 2 { sub(/:[0-9]+$/, "", $4); print $1, $3, $4, $5, $6 }' | sort
-	echo "counters:"
-	d ipvsadm -Ln | awk '/->/ { print $2, $3, $5, $6 }'
+	echo "statistics:"
 	d ipvsadm -Ln --stats | awk '/->/ { print $2, $3 }'
 }
 
