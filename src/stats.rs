@@ -145,17 +145,22 @@ impl Counters {
 
     /// The counters and the rates now.
     pub(crate) fn snapshot(&self) -> Kstats {
-        let [conns, inpkts, outpkts, inbytes, outbytes] = self.counts();
-        Kstats {
-            conns,
-            inpkts,
-            outpkts,
-            inbytes,
-            outbytes,
-            ..Kstats::default()
-        }
-        .with_rates(&self.est.rates())
+        kstats(self.counts(), &self.est)
     }
+}
+
+/// `counts` as the control interfaces report them, with the rates `est`
+/// estimated.
+fn kstats([conns, inpkts, outpkts, inbytes, outbytes]: Counts, est: &EstCells) -> Kstats {
+    Kstats {
+        conns,
+        inpkts,
+        outpkts,
+        inbytes,
+        outbytes,
+        ..Kstats::default()
+    }
+    .with_rates(&est.rates())
 }
 
 /// Counters kept per CPU, as the C IPVS keeps a namespace's totals
@@ -194,16 +199,7 @@ impl PerCpu {
 
     /// The sum over the CPUs, with its rates.
     pub(crate) fn snapshot(&self) -> Kstats {
-        let [conns, inpkts, outpkts, inbytes, outbytes] = self.counts();
-        Kstats {
-            conns,
-            inpkts,
-            outpkts,
-            inbytes,
-            outbytes,
-            ..Kstats::default()
-        }
-        .with_rates(&self.est.rates())
+        kstats(self.counts(), &self.est)
     }
 
     /// The sum of the counters over the CPUs.
