@@ -5,7 +5,7 @@ SHELL := /bin/bash
 KDIR ?= $(shell scripts/build-kernel debug | tail -n 1)/build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) LLVM=-19
 
-.PHONY: modules clippy fmt host-test check demo bench-ctl clean kernel
+.PHONY: modules clippy fmt host-test check demo bench-ctl bench clean kernel
 
 kernel:
 	scripts/build-kernel debug
@@ -32,6 +32,11 @@ demo: modules
 # Restore and list times of ours against the C IPVS (not part of check).
 bench-ctl: modules
 	scripts/bench-ctl
+
+# Packet and connection rates of ours against the C IPVS, on a non-debug
+# kernel of its own, with the modules built for it apart (not part of check).
+bench:
+	scripts/bench
 
 clean:
 	$(KMAKE) clean

@@ -314,3 +314,18 @@ count_rules() {
 	done <<<"$1"
 	echo "$services services, $dests destinations"
 }
+
+# bench_row TITLE "C VALUES" "OUR VALUES": a benchmark's summary line for
+# one measure: the median (min-max) of each IPVS's values and the ratio of
+# the medians, ours/C.
+bench_row() {
+	local -a c ours
+	# shellcheck disable=SC2086  # the values, a word each
+	mapfile -t c < <(printf '%s\n' $2 | sort -n)
+	# shellcheck disable=SC2086
+	mapfile -t ours < <(printf '%s\n' $3 | sort -n)
+	local cm=${c[$((${#c[@]} / 2))]} om=${ours[$((${#ours[@]} / 2))]}
+	printf '%-24s %24s %24s %8s\n' "$1" "$cm (${c[0]}-${c[-1]})" \
+		"$om (${ours[0]}-${ours[-1]})" \
+		"$(awk -v a="$om" -v b="$cm" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }')"
+}
