@@ -17,23 +17,6 @@ need_tools socat ipvsadm python3
 # The services: port, then ipvsadm options.
 services=("80 -m" "81 -g" "82 -i" "83 -m -p 60")
 
-# ask PROTO PORT SPORT: one request from the client's port SPORT to
-# VIP:PORT, prints who answered. Over TCP the client only reads. Every
-# request has its own source port: a port the client's kernel picked again
-# would meet the old connection in the director's table, and what happens
-# then depends on that connection's state.
-ask() {
-	if [ "$1" = udp ]; then
-		echo hello | ip netns exec "$client" socat -t 3 -T 3 - "UDP:$VIP:$2,bind=:$3"
-	else
-		ip netns exec "$client" socat -T 3 -u "TCP:$VIP:$2,bind=:$3" -
-	fi 2>/dev/null | grep . || echo none
-}
-
-d() {
-	ip netns exec "$director" "$@"
-}
-
 # scenario: sets the services up, sends the traffic, prints what it saw.
 scenario() {
 	local s port method extra p i

@@ -21,19 +21,6 @@ need_tools socat ipvsadm python3
 tool=$(cd "$(dirname "$0")" && pwd)/icmp_tool.py
 CLIENT=10.0.0.2
 
-d() {
-	ip netns exec "$director" "$@"
-}
-
-# ask PROTO PORT SPORT: one request from the client's port SPORT to VIP:PORT.
-ask() {
-	if [ "$1" = udp ]; then
-		echo hello | ip netns exec "$client" socat -t 3 -T 3 - "UDP:$VIP:$2,bind=:$3"
-	else
-		ip netns exec "$client" socat -T 3 -u "TCP:$VIP:$2,bind=:$3" -
-	fi 2>/dev/null | grep . || echo none
-}
-
 # The errors the client sends: type,code,info,proto,vport,cport[,bad].
 # shellcheck disable=SC2054  # the commas are inside each element
 errors=(

@@ -298,6 +298,25 @@ setup_lvs() {
 	return $rc
 }
 
+# d CMD...: runs CMD in the director's namespace (setup_lvs).
+d() {
+	ip netns exec "$director" "$@"
+}
+
+# ask PROTO PORT SPORT: one request from the client's port SPORT to
+# VIP:PORT (setup_lvs), prints who answered ("none" if nobody). Over TCP
+# the client only reads. Give every request its own source port: a port
+# the client's kernel picked again would meet the old connection in the
+# director's table, and what happens then depends on that connection's
+# state.
+ask() {
+	if [ "$1" = udp ]; then
+		echo hello | ip netns exec "$client" socat -t 3 -T 3 - "UDP:$VIP:$2,bind=:$3"
+	else
+		ip netns exec "$client" socat -T 3 -u "TCP:$VIP:$2,bind=:$3" -
+	fi 2>/dev/null | grep . || echo none
+}
+
 # servers_ready DIR N: whether N servers said they listen.
 servers_ready() {
 	[ "$(ls "$1" | wc -l)" -ge "$2" ]

@@ -32,10 +32,6 @@ need_tools ipvsadm python3
 # client's link) and the real servers not at all.
 CLI=10.0.0.3
 
-d() {
-	ip netns exec "$director" "$@"
-}
-
 # scenario NAME: sets the services up, sends the packets, prints what it
 # saw; the seconds the packets took go to $tmp/NAME.secs.
 scenario() {
