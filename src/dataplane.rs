@@ -13,6 +13,7 @@ use crate::{
     conn::table::{StateTimeouts, Table as Conns},
     ctl::dest::Dest,
     ffi::{
+        pe::PeRef,
         sched::{Bound, Members},
         time,
         timer::Tick,
@@ -39,6 +40,8 @@ pub(crate) struct SvcView {
     pub(crate) netmask: u32,
     /// Its scheduler, if any.
     pub(crate) sched: Option<Arc<Bound>>,
+    /// Its persistence engine, if any.
+    pub(crate) pe: Option<Arc<PeRef>>,
     /// Its destinations.
     pub(crate) members: Members<Dest>,
     /// Its counters.

@@ -8,14 +8,16 @@
 //! and `ip_vs_check_template()` in `ip_vs_conn.c`
 
 use crate::{
-    conn::table::{Conn, Endpoint, Table},
+    conn::table::{Conn, Endpoint, PeData, Table},
     dataplane::SvcView,
-    ffi::{netfilter::Verdict, time::HZ},
+    ffi::{netfilter::Verdict, skb::Skb, time::HZ},
+    logic::packet::UDP_LEN,
     proto::{inet_addr, Packet},
     request::{new_conn, pick, FTP_PORT},
     sched::abi::DEST_F_AVAILABLE,
 };
 use core::sync::atomic::Ordering::Relaxed;
+use kernel::prelude::*;
 
 /// The template a connection of `pkt` to `svc` looks for: protocol,
 /// client (masked, port 0) and virtual side.
@@ -61,28 +63,56 @@ fn template_key(svc: &SvcView, pkt: &Packet) -> (u8, Endpoint, Endpoint) {
     }
 }
 
-/// A connection of `pkt` to the persistent service `svc`: to the server
-/// of the client's template, or to a newly scheduled one with a new
-/// template. `Err(None)` to leave the packet, `Err(Some(_))` for a
+/// What the service's persistence engine keys the template of `pkt` on
+/// (`ip_vs_conn_fill_param_persist()`): `Ok(None)` without an engine, an
+/// error when the engine finds nothing in the packet (for SIP, no usable
+/// Call-ID, or not UDP) or memory is short.
+fn fill_param(svc: &SvcView, pkt: &Packet, skb: &Skb<'_>) -> Result<Option<PeData>> {
+    let Some(pe) = &svc.pe else {
+        return Ok(None);
+    };
+    // The payload after a UDP header, whatever the protocol: the engine
+    // refuses other protocols (C reads it the same way).
+    let off = pkt.iph.hlen + UDP_LEN;
+    if off >= pkt.len {
+        return Err(EINVAL);
+    }
+    let mut payload = KVec::from_elem(0u8, pkt.len - off, GFP_ATOMIC)?;
+    skb.read(off, &mut payload)?;
+    let range = pe.fill_param(pkt.iph.protocol, &payload)?;
+    let mut data = KVec::with_capacity(range.len(), GFP_ATOMIC)?;
+    data.extend_from_slice(payload.get(range).ok_or(EINVAL)?, GFP_ATOMIC)?;
+    Ok(Some(PeData {
+        pe: (**pe).clone(),
+        data,
+    }))
+}
+
+/// A connection of `pkt` (in `skb`) to the persistent service `svc`: to
+/// the server of the client's template, or to a newly scheduled one with a
+/// new template. `Err(None)` to leave the packet, `Err(Some(_))` for a
 /// verdict.
 pub(crate) fn schedule(
     svc: &SvcView,
     conns: &Table,
     pkt: &Packet,
+    skb: &Skb<'_>,
     now: u64,
 ) -> Result<Conn, Option<Verdict>> {
     let (protocol, tclient, tvirt) = template_key(svc, pkt);
     let (client, virt) = (pkt.source(), pkt.destination());
+    // C drops a packet its engine finds nothing in, without an ICMP error.
+    let pe_data = fill_param(svc, pkt, skb).map_err(|_| Some(Verdict::Drop))?;
     let mut slot = conns.slot(protocol, &tclient);
     // `ip_vs_check_template()`: a template to a server that is gone is
     // dropped.
     let stale = slot
-        .find_template(&tvirt)
+        .find_template(&tvirt, pe_data.as_ref())
         .is_some_and(|t| t.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0);
     if stale {
-        slot.remove(&tvirt, true);
+        slot.remove_template(&tvirt, pe_data.as_ref());
     }
-    if slot.find_template(&tvirt).is_none() {
+    if slot.find_template(&tvirt, pe_data.as_ref()).is_none() {
         // The scheduler has a lock of its own.
         drop(slot);
         let dest = pick(svc, &client, &virt).ok_or(None)?;
@@ -92,15 +122,23 @@ pub(crate) fn schedule(
             0
         };
         let timeout = u64::from(svc.timeout) * u64::from(HZ);
-        let t = Conn::template(protocol, tclient, tvirt, (dest.clone(), tport), timeout)
+        let mut t = Conn::template(protocol, tclient, tvirt, (dest.clone(), tport), timeout)
             .map_err(|_| Some(Verdict::Drop))?;
         slot = conns.slot(protocol, &tclient);
         // Unless another CPU made one meanwhile, which then serves.
-        if slot.find_template(&tvirt).is_none() {
+        if slot.find_template(&tvirt, pe_data.as_ref()).is_none() {
+            // The template keeps the engine's data (and pins its module).
+            t.pe_data = pe_data
+                .as_ref()
+                .map(PeData::try_clone)
+                .transpose()
+                .map_err(|_| Some(Verdict::Drop))?;
             slot.insert(t).map_err(|_| Some(Verdict::Drop))?;
         }
     }
-    let t = slot.find_template(&tvirt).ok_or(Some(Verdict::Drop))?;
+    let t = slot
+        .find_template(&tvirt, pe_data.as_ref())
+        .ok_or(Some(Verdict::Drop))?;
     let dest = t.dest.clone();
     let dport = if pkt.dport == svc.key.port && dest.shared.port != 0 {
         dest.shared.port
