@@ -9,15 +9,20 @@
 
 use crate::{
     conn::table::{Conn, Endpoint, PeData, Table},
-    dataplane::SvcView,
-    ffi::{netfilter::Verdict, skb::Skb, time::HZ},
-    logic::packet::UDP_LEN,
+    ctl::dest::Dest,
+    dataplane::{DataPlane, SvcView},
+    ffi::{
+        netfilter::Verdict,
+        skb::Skb,
+        time::{self, HZ},
+    },
+    logic::{packet::UDP_LEN, service::flag::PERSISTENT},
     proto::{inet_addr, Packet},
     request::{new_conn, pick, FTP_PORT},
     sched::abi::DEST_F_AVAILABLE,
 };
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::Arc};
 
 /// The template a connection of `pkt` to `svc` looks for: protocol,
 /// client (masked, port 0) and virtual side.
@@ -150,4 +155,64 @@ pub(crate) fn schedule(
     // The template lives on from its latest connection.
     t.touch(now);
     Ok(conn)
+}
+
+/// `ip_vs_new_conn_out()`, for an engine's `conn_out`: the connection a
+/// request that real server `dest` of `svc` sends from its service port
+/// (`pkt`, in `skb`) starts, so that the client's answers find their way
+/// back to it; for a persistent service under a template to that server
+/// too, keyed as the client's own requests would be. `None` when it cannot
+/// be made: the packet then goes on as if IPVS had not seen it.
+pub(crate) fn conn_out(
+    dp: &DataPlane,
+    svc: &SvcView,
+    dest: Arc<Dest>,
+    pkt: &Packet,
+    skb: &Skb<'_>,
+) -> Option<Conn> {
+    // The virtual port must be known: no firewall-mark or port-zero
+    // services.
+    if svc.key.fwmark != 0 || svc.key.port == 0 || pkt.sport == 0 {
+        return None;
+    }
+    let protocol = pkt.iph.protocol;
+    let client = pkt.destination();
+    let virt = Endpoint {
+        addr: svc.key.addr,
+        port: svc.key.port,
+    };
+    let mut conn;
+    if svc.flags & PERSISTENT != 0 {
+        let mask = svc.netmask.to_ne_bytes();
+        let tclient = Endpoint {
+            addr: inet_addr(core::array::from_fn(|i| pkt.iph.daddr[i] & mask[i])),
+            port: 0,
+        };
+        let pe_data = fill_param(svc, pkt, skb).ok()?;
+        let mut slot = dp.conns.slot(protocol, &tclient);
+        // `ip_vs_check_template(ct, dest)`: a template to another server,
+        // or to one that is gone, does not serve.
+        let usable = slot
+            .find_template(&virt, pe_data.as_ref())
+            .is_some_and(|t| {
+                Arc::ptr_eq(&t.dest, &dest)
+                    && t.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0
+            });
+        if !usable {
+            slot.remove_template(&virt, pe_data.as_ref());
+            let timeout = u64::from(svc.timeout) * u64::from(HZ);
+            let mut t =
+                Conn::template(protocol, tclient, virt, (dest.clone(), pkt.sport), timeout).ok()?;
+            t.pe_data = pe_data.as_ref().map(PeData::try_clone).transpose().ok()?;
+            slot.insert(t).ok()?;
+        }
+        let t = slot.find_template(&virt, pe_data.as_ref())?;
+        conn = new_conn(svc, pkt, &client, &virt, (dest, pkt.sport));
+        conn.controlled_by(t);
+        t.touch(time::jiffies());
+    } else {
+        conn = new_conn(svc, pkt, &client, &virt, (dest, pkt.sport));
+    }
+    dp.total.here().conn();
+    Some(conn)
 }

@@ -12,7 +12,10 @@
 # Data plane: a persistent UDP service with the SIP engine in front of two
 # real servers (NAT). SIP requests with the same Call-ID from different
 # client ports land on the same server, another Call-ID may go elsewhere,
-# and a datagram without a Call-ID is dropped (no answer). Who answered
+# and a datagram without a Call-ID is dropped (no answer); a request a
+# real server starts from its service port reaches the client from the
+# virtual service (the engine's conn_out) and its call sticks to that
+# server. Who answered
 # each request and the connection listing (ipvsadm -Lnc, expiry times
 # masked) must be those of the C IPVS.
 . "$(dirname "$0")/lib.sh"
@@ -97,8 +100,40 @@ sip() {
 		grep . || echo none
 }
 
+# The client's side of a request a real server starts: takes one datagram
+# on the port given, answers it, and prints who it came from.
+CLIENT_PEER='
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
+s.settimeout(20)
+data, peer = s.recvfrom(2048)
+s.sendto(b"client\n", peer)
+print("%s:%d" % peer)
+'
+
+# rs_request I PORT CALLID: real server I sends a SIP request from its
+# service port (80) to the client's port PORT; prints whether the answer
+# came back and where the client saw the request come from.
+rs_request() {
+	local i=$1 ns seen answer from
+	ns=rs$i
+	seen=$(mktemp -d)
+	ip netns exec "$client" python3 -c "$CLIENT_PEER" "$2" "$seen/ready" > "$seen/peer" 2>&1 &
+	busywait "$BUSYWAIT_TIMEOUT" test -e "$seen/ready"
+	answer=$(printf 'BYE sip:c@10.0.0.2 SIP/2.0\r\nCall-ID: %s\r\nCSeq: 2 BYE\r\n\r\n' "$3" |
+		ip netns exec "${!ns}" socat -t 3 -T 3 - "UDP:10.0.0.2:$2,bind=${RS_ADDR[i]}:80,reuseaddr" 2>/dev/null |
+		grep . || echo none)
+	wait
+	read -r from < "$seen/peer"
+	rm -rf "$seen"
+	echo "answer $answer, the client saw it from ${from:-nobody}"
+}
+
 # Who answered, per request: Call-ID a from three ports, then b, then a
-# datagram without a Call-ID, then a again and b again from new ports.
+# datagram without a Call-ID, then a again and b again from new ports;
+# then a request real server rs2 starts.
 dataplane_script() {
 	local rs
 	d ipvsadm -A -u $VIP:80 -s rr -p 60 --pe sip || return
@@ -112,6 +147,11 @@ dataplane_script() {
 	echo "none 31005: $(sip 80 31005 '')"
 	echo "b 31006: $(sip 80 31006 other-call-1)"
 	echo "c 31007: $(sip 80 31007 third)"
+	# A request rs2 starts, with a Call-ID of its own (the engine's
+	# conn_out): it comes from the virtual service, and the client's
+	# requests of that call then go to rs2.
+	echo "rs2 -> client: $(rs_request 2 40000 rs-call-7)"
+	echo "rs-call-7 31008: $(sip 80 31008 rs-call-7)"
 	# Connections and templates, expiry masked, in a stable order.
 	d ipvsadm -Lnc | awk 'NR <= 2 { print; next } { $2 = "MM:SS"; print }' | sort
 	echo "ip_vs_pe_sip users: $(use_count ip_vs_pe_sip)"
