@@ -13,14 +13,18 @@ use crate::{
     conn::table::{StateTimeouts, Table as Conns},
     ctl::dest::Dest,
     ffi::{
+        pe::PeRef,
         sched::{Bound, Members},
         time,
         timer::Tick,
     },
     hash_table::{HashTable, Storage},
-    logic::{addr::Af, service::Key, svc_hash, tcp_state::TcpState, timeouts::Timeouts},
+    logic::{
+        addr::Af, dest::conn_flag, service::Key, svc_hash, tcp_state::TcpState, timeouts::Timeouts,
+    },
     stats::{Counters, PerCpu},
 };
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use kernel::{
     new_spinlock_irq,
     prelude::*,
@@ -39,6 +43,8 @@ pub(crate) struct SvcView {
     pub(crate) netmask: u32,
     /// Its scheduler, if any.
     pub(crate) sched: Option<Arc<Bound>>,
+    /// Its persistence engine, if any.
+    pub(crate) pe: Option<Arc<PeRef>>,
     /// Its destinations.
     pub(crate) members: Members<Dest>,
     /// Its counters.
@@ -120,6 +126,10 @@ pub(crate) struct DataPlane {
     /// Every packet and connection of the namespace (`ipvs->tot_stats`),
     /// shared with the namespace's rate estimation.
     pub(crate) total: Arc<PerCpu>,
+    /// How many services have a persistence engine, whose real servers
+    /// may start connections (C's `conn_out_counter`; every engine has
+    /// `conn_out`). Changed under the control plane's mutex.
+    conn_out: AtomicUsize,
 }
 
 impl DataPlane {
@@ -133,6 +143,7 @@ impl DataPlane {
                 conns,
                 timeouts: StateTimeouts::new(),
                 total,
+                conn_out: AtomicUsize::new(0),
             }),
             GFP_KERNEL,
         )
@@ -157,6 +168,7 @@ impl DataPlane {
     /// taken (callers hold the control plane's mutex, so no other change
     /// comes in between).
     pub(crate) fn publish(&self, view: Arc<SvcView>) -> Result<Option<Arc<SvcView>>> {
+        let has_pe = view.pe.is_some();
         let grow = {
             let mut services = self.services.lock();
             match services.get_mut(&view.key) {
@@ -177,8 +189,20 @@ impl DataPlane {
         drop(services);
         drop(unused);
         match done {
-            Published::Replaced(old) => Ok(Some(old)),
-            Published::Added => Ok(None),
+            Published::Replaced(old) => {
+                match (old.pe.is_some(), has_pe) {
+                    (false, true) => self.conn_out.fetch_add(1, Relaxed),
+                    (true, false) => self.conn_out.fetch_sub(1, Relaxed),
+                    _ => 0,
+                };
+                Ok(Some(old))
+            }
+            Published::Added => {
+                if has_pe {
+                    self.conn_out.fetch_add(1, Relaxed);
+                }
+                Ok(None)
+            }
             Published::Full(view) => {
                 drop(view);
                 Err(ENOMEM)
@@ -189,16 +213,52 @@ impl DataPlane {
     /// Takes the service `key` off the packet path; gives back its view,
     /// to be dropped outside the lock.
     pub(crate) fn withdraw(&self, key: &Key) -> Option<Arc<SvcView>> {
-        self.services
+        let gone = self
+            .services
             .lock()
             .0
-            .remove(svc_hash::of_key(key), |s| s.key == *key)
+            .remove(svc_hash::of_key(key), |s| s.key == *key);
+        if gone.as_ref().is_some_and(|v| v.pe.is_some()) {
+            self.conn_out.fetch_sub(1, Relaxed);
+        }
+        gone
     }
 
     /// Takes every service off the packet path; gives them back, with the
     /// table's storage, to be dropped outside the lock.
     pub(crate) fn withdraw_all(&self) -> Storage<Arc<SvcView>> {
-        self.services.lock().0.take_all()
+        let all = self.services.lock().0.take_all();
+        self.conn_out.store(0, Relaxed);
+        all
+    }
+
+    /// The NAT destination at `addr`:`port` serving `protocol` and its
+    /// service, if that service has a persistence engine
+    /// (`ip_vs_find_real_service()` and the engine check of
+    /// `__ip_vs_rs_conn_out()`): where a request a real server starts
+    /// belongs. Only looks while some service has an engine.
+    pub(crate) fn rs_conn_out(
+        &self,
+        protocol: u8,
+        addr: &[u8; 16],
+        port: u16,
+    ) -> Option<(Arc<SvcView>, Arc<Dest>)> {
+        if self.conn_out.load(Relaxed) == 0 {
+            return None;
+        }
+        let services = self.services.lock();
+        let (svc, dest) = services.0.iter().find_map(|s| {
+            let d = s.members.dests().iter().find(|d| {
+                d.shared.port == port
+                    && u32::from(d.shared.af) == u32::from(Af::Inet.raw())
+                    && d.shared.addr == *addr
+                    && (s.key.protocol == u16::from(protocol) || s.key.fwmark != 0)
+                    && d.conn_flags() & conn_flag::FWD_MASK == conn_flag::MASQ
+            })?;
+            Some((s, d))
+        })?;
+        svc.pe.as_ref()?;
+        Some((svc.clone(), dest.clone()))
     }
 
     /// Applies new user timeouts (`ipvsadm --set`).

@@ -110,6 +110,13 @@ impl<T> HashTable<T> {
         Some(v)
     }
 
+    /// Every entry, in slot order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.slots
+            .iter()
+            .filter_map(|s| s.as_ref().map(|e| &e.value))
+    }
+
     /// Empties the table but keeps its storage.
     pub(crate) fn clear(&mut self) {
         for slot in self.slots.iter_mut() {

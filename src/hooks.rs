@@ -34,6 +34,7 @@ const fn family_hooks(
     family: Family,
     req_in: Handler,
     req_out: Handler,
+    rep_in: Handler,
     rep: Handler,
     icmp: Handler,
 ) -> [Hook; 6] {
@@ -41,7 +42,7 @@ const fn family_hooks(
         // Replies to NAT connections, after filtering.
         Hook {
             family,
-            handler: rep,
+            handler: rep_in,
             point: LocalIn,
             priority: PRI_NAT_SRC - 2,
         },
@@ -88,9 +89,10 @@ pub(crate) const IPV4: [Hook; 6] = family_hooks(
     Ipv4,
     request::remote,
     request::local,
+    reply::local_in,
     reply::handle,
     icmp::forward,
 );
 /// The IPv6 hooks: registered where C registers them, passing every packet
 /// until the data plane serves IPv6.
-pub(crate) const IPV6: [Hook; 6] = family_hooks(Ipv6, pass, pass, pass, pass);
+pub(crate) const IPV6: [Hook; 6] = family_hooks(Ipv6, pass, pass, pass, pass, pass);

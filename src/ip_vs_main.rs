@@ -17,6 +17,7 @@ mod hooks;
 mod icmp;
 mod logic;
 mod netns;
+mod pe;
 mod persist;
 mod proto;
 mod reply;
@@ -46,11 +47,13 @@ struct IpVs {
     _sockopt: ffi::sockopt::Registration<ctl::sockopt::Sockopt>,
     _pernet: ffi::pernet::Registration<netns::NetIpvs>,
     _schedulers: sched::List,
+    _engines: pe::List,
 }
 
 impl kernel::Module for IpVs {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let schedulers = sched::List::init();
+        let engines = pe::List::init();
         let size = conn::configure(module_parameters::conn_tab_bits.value());
         pr_info!("Connection hash table configured (size={size})\n");
         let pernet = ffi::pernet::Registration::register()?;
@@ -66,6 +69,7 @@ impl kernel::Module for IpVs {
             _sockopt: sockopt,
             _pernet: pernet,
             _schedulers: schedulers,
+            _engines: engines,
         })
     }
 }

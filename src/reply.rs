@@ -9,21 +9,31 @@
 //! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
 
 use crate::{
-    conn::table::Endpoint,
+    conn::table::{Conn, Endpoint},
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     icmp,
-    logic::{dest::conn_flag, tcp_state::Direction},
+    logic::{dest::conn_flag, packet::UDP, tcp_state::Direction},
     netns::NetIpvs,
-    proto::{self, Packet, Parsed},
+    persist,
+    proto::{self, inet_addr, Packet, Parsed},
     sched::abi::DEST_F_AVAILABLE,
     xmit,
 };
 use core::sync::atomic::Ordering::Relaxed;
 
-/// The reply hooks (FORWARD, LOCAL_IN and LOCAL_OUT for local real
-/// servers).
-pub(crate) fn handle(net: Net, mut skb: Skb<'_>) -> Verdict {
+/// The reply hooks FORWARD and LOCAL_OUT (for local real servers).
+pub(crate) fn handle(net: Net, skb: Skb<'_>) -> Verdict {
+    reply(net, skb, true)
+}
+
+/// The reply hook LOCAL_IN: no request of a real server starts a
+/// connection there (C's `__ip_vs_rs_conn_out()` declines that hook).
+pub(crate) fn local_in(net: Net, skb: Skb<'_>) -> Verdict {
+    reply(net, skb, false)
+}
+
+fn reply(net: Net, mut skb: Skb<'_>, conn_out: bool) -> Verdict {
     if skb.handled() {
         return Verdict::Accept;
     }
@@ -35,7 +45,29 @@ pub(crate) fn handle(net: Net, mut skb: Skb<'_>) -> Verdict {
         Parsed::Icmp(iph) => return icmp::outgoing(&ipvs.dp, skb, &iph),
         Parsed::Other | Parsed::Truncated | Parsed::Cut(_) => return Verdict::Accept,
     };
-    match reply_to(&ipvs.dp, &pkt) {
+    let mut found = reply_to(&ipvs.dp, &pkt);
+    // A request a real server starts, for a service whose persistence
+    // engine follows those (C: only UDP).
+    if matches!(found, Reply::None) && conn_out && pkt.iph.protocol == UDP {
+        if let Some((svc, dest)) =
+            ipvs.dp
+                .rs_conn_out(pkt.iph.protocol, &inet_addr(pkt.iph.saddr), pkt.sport)
+        {
+            if let Some(mut c) = persist::conn_out(&ipvs.dp, &svc, dest, &pkt, &skb) {
+                found = if c.flags & conn_flag::ONE_PACKET != 0 {
+                    // Answered once, never remembered.
+                    respond(&ipvs.dp, &mut c, &pkt)
+                } else {
+                    let mut slot = ipvs.dp.conns.slot(pkt.iph.protocol, &c.client);
+                    match slot.insert(c) {
+                        Ok(c) => respond(&ipvs.dp, c, &pkt),
+                        Err(_) => Reply::None,
+                    }
+                };
+            }
+        }
+    }
+    match found {
         Reply::Nat(virt) => xmit::snat(skb, &pkt, &virt),
         Reply::Pass => {
             skb.set_handled();
@@ -59,11 +91,17 @@ enum Reply {
 /// Finds the connection `pkt` replies on, counts the packet and moves the
 /// connection on (`handle_response()`).
 fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
-    let now = time::jiffies();
     let mut slot = dp.conns.slot(pkt.iph.protocol, &pkt.destination());
-    let Some(c) = slot.find_out(&pkt.source()) else {
-        return Reply::None;
-    };
+    match slot.find_out(&pkt.source()) {
+        Some(c) => respond(dp, c, pkt),
+        None => Reply::None,
+    }
+}
+
+/// Counts the reply `pkt` on its connection `c` and moves the connection
+/// on.
+fn respond(dp: &DataPlane, c: &mut Conn, pkt: &Packet) -> Reply {
+    let now = time::jiffies();
     // `ip_vs_out_stats()`.
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
         c.dest.stats.packet_out(pkt.len);

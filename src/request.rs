@@ -64,7 +64,7 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
         Parsed::Truncated => return Verdict::Drop,
         Parsed::Packet(p) | Parsed::Cut(p) => p,
     };
-    let action = decide(&ipvs.dp, &pkt, skb.mark(), &ipvs.sysctls);
+    let action = decide(&ipvs.dp, &pkt, &skb, &ipvs.sysctls);
     match action {
         Action::Done(v) => v,
         Action::Unreachable => {
@@ -90,7 +90,8 @@ fn reuse_policy(sysctls: &SysctlTable) -> conn_reuse::Policy {
 }
 
 /// Connection, state and counters of a request.
-fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Action {
+fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) -> Action {
+    let mark = skb.mark();
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
     let protocol = pkt.iph.protocol;
@@ -109,7 +110,7 @@ fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Act
             // A new connection from the same port, or the server is gone.
             let replace = opens && conn_reuse::reschedule(old, policy);
             if replace || (!available && policy.expire_nodest) {
-                slot.remove(&virt, false);
+                slot.remove(&virt);
             } else if !available {
                 return Action::Done(Verdict::Drop);
             }
@@ -127,7 +128,7 @@ fn decide(dp: &DataPlane, pkt: &Packet, mark: u32, sysctls: &SysctlTable) -> Act
         return Action::Done(Verdict::Accept);
     };
     let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
-        persist::schedule(&svc, &dp.conns, pkt, now)
+        persist::schedule(&svc, &dp.conns, pkt, skb, now)
     } else {
         schedule(&svc, pkt, &client, &virt)
     };

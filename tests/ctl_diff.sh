@@ -7,8 +7,8 @@
 # --thresholds and --persistent-conn (each process costs about a second in
 # the debug guest, so not after every command).
 # Intended difference: the connection table size in the header (the C of
-# 7.x sizes its table on demand), which is masked. Not covered yet: the SIP
-# persistence engine (`--pe sip`), which the C IPVS has and ours does not.
+# 7.x sizes its table on demand), which is masked. The SIP persistence
+# engine (`--pe sip`) has its own test, tests/pe_sip.sh.
 . "$(dirname "$0")/lib.sh"
 set -u
 trap 'ipvs_unload >/dev/null 2>&1' EXIT

@@ -9,7 +9,7 @@
 
 use crate::{
     ctl::dest::Dest,
-    ffi::time,
+    ffi::{pe::PeRef, time},
     logic::{
         conn_tab,
         dest::conn_flag,
@@ -56,6 +56,41 @@ pub(crate) struct Conn {
     /// For a persistence template, its shared part; for a connection a
     /// template made, that template's.
     control: Option<Arc<Control>>,
+    /// For a template of a service with a persistence engine, what the
+    /// engine keyed it on (C's `cp->pe` and `cp->pe_data`).
+    pub(crate) pe_data: Option<PeData>,
+}
+
+/// A persistence engine and the data it found in a packet (for SIP, the
+/// Call-ID): part of a template's key.
+pub(crate) struct PeData {
+    /// The engine; each template pins its module, as in C.
+    pub(crate) pe: PeRef,
+    /// The data.
+    pub(crate) data: KVec<u8>,
+}
+
+impl PeData {
+    /// A copy, for the template to keep while the packet path uses the
+    /// original as the key; on the packet path, so it cannot sleep.
+    pub(crate) fn try_clone(&self) -> Result<PeData> {
+        let mut data = KVec::with_capacity(self.data.len(), GFP_ATOMIC)?;
+        data.extend_from_slice(&self.data, GFP_ATOMIC)?;
+        Ok(PeData {
+            pe: self.pe.clone(),
+            data,
+        })
+    }
+}
+
+/// Whether a template keyed on `have` is one for `want`: the same engine
+/// and data (`ct_match()`'s part beyond the usual key), or neither.
+fn pe_matches(have: Option<&PeData>, want: Option<&PeData>) -> bool {
+    match (have, want) {
+        (Some(a), Some(b)) => a.pe.is(&b.pe) && a.data == b.data,
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// The protocol timeouts of a namespace's connections, in seconds; read
@@ -143,6 +178,7 @@ impl Conn {
             expires: 0,
             dest,
             control: None,
+            pe_data: None,
         }
     }
 
@@ -479,9 +515,15 @@ impl Slot<'_> {
     }
 
     /// The persistence template for `virt` (`ip_vs_ct_in_get()`); the
-    /// slot's client is the template's (port 0).
-    pub(crate) fn find_template(&mut self, virt: &Endpoint) -> Option<&mut Conn> {
-        self.find(|c| c.virt == *virt && c.is_template())
+    /// slot's client is the template's (port 0). With `pe_data`, only one
+    /// the same engine keyed on the same data; without, only one no engine
+    /// keyed.
+    pub(crate) fn find_template(
+        &mut self,
+        virt: &Endpoint,
+        pe_data: Option<&PeData>,
+    ) -> Option<&mut Conn> {
+        self.find(|c| c.virt == *virt && c.is_template() && pe_matches(c.pe_data.as_ref(), pe_data))
     }
 
     /// The connection a reply from `source` to the client belongs to
@@ -515,17 +557,27 @@ impl Slot<'_> {
         self.bucket().last_mut().ok_or(ENOMEM)
     }
 
-    /// Removes the connection (or with `template`, the template) to
-    /// `virt`.
-    pub(crate) fn remove(&mut self, virt: &Endpoint, template: bool) {
+    /// Removes the connection to `virt`.
+    pub(crate) fn remove(&mut self, virt: &Endpoint) {
+        self.remove_where(|c| c.virt == *virt && !c.is_template());
+    }
+
+    /// Removes the template [`Self::find_template`] finds.
+    pub(crate) fn remove_template(&mut self, virt: &Endpoint, pe_data: Option<&PeData>) {
+        self.remove_where(|c| {
+            c.virt == *virt && c.is_template() && pe_matches(c.pe_data.as_ref(), pe_data)
+        });
+    }
+
+    /// Removes the first entry of the slot's protocol and client that
+    /// `which` accepts.
+    fn remove_where(&mut self, which: impl Fn(&Conn) -> bool) {
         let (protocol, client) = (self.protocol, self.client);
         let bucket = self.bucket();
-        if let Some(i) = bucket.iter().position(|c| {
-            c.protocol == protocol
-                && c.client == client
-                && c.virt == *virt
-                && c.is_template() == template
-        }) {
+        if let Some(i) = bucket
+            .iter()
+            .position(|c| c.protocol == protocol && c.client == client && which(c))
+        {
             drop(bucket.remove(i));
             self.stripe.count -= 1;
         }

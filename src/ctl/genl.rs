@@ -317,6 +317,9 @@ fn fill_service(msg: &mut Msg, s: &Service) -> Result {
         let dst = buf.get_mut(..name.len()).ok_or(EINVAL)?;
         dst.copy_from_slice(name);
         m.put(attr::SCHED_NAME, &buf[..=name.len()])?;
+        if let Some(pe) = s.pe_name() {
+            m.put(attr::PE_NAME, pe.to_bytes_with_nul())?;
+        }
         let mut flags = [0u8; svc::FLAGS_LEN];
         flags[..4].copy_from_slice(&s.flags.to_ne_bytes());
         flags[4..].copy_from_slice(&u32::MAX.to_ne_bytes());

@@ -17,7 +17,7 @@ use crate::{
     },
     logic::{
         addr::Af,
-        conn_proc::{self, ConnLine, SyncLine},
+        conn_proc::{self, ConnLine, Pe, SyncLine},
         procfs::{DestLine, ServiceLine},
         stats::{PerCpuFile, TotalsFile},
         version::Banner,
@@ -106,7 +106,10 @@ fn show_conns(
             dport: c.real.port,
             state: c.state_name(),
             expires: u32::try_from(left / u64::from(HZ)).unwrap_or(u32::MAX),
-            pe: None,
+            pe: c.pe_data.as_ref().map(|p| Pe {
+                name: core::str::from_utf8(p.pe.name().to_bytes()).unwrap_or(""),
+                data: &p.data,
+            }),
         };
         line(out, &desc, c.flags).map_err(|_| ENOMEM)
     })

@@ -12,6 +12,7 @@ use crate::{
     dataplane::{DataPlane, SvcView},
     ffi::{
         module::UseCount,
+        pe::PeRef,
         pernet::Net,
         route,
         sched::{Bound, Members, SchedRef},
@@ -23,6 +24,7 @@ use crate::{
         errno::Errno,
         service::{self as svc, Config, Key, ServiceUser},
     },
+    pe,
     sched::{
         self,
         abi::{DestShared, ServiceInfo, DEST_F_AVAILABLE},
@@ -46,6 +48,9 @@ pub(crate) struct Service {
     /// The scheduler, unless the service was added with `none`; shared
     /// with the packet path's view of the service.
     sched: Option<Arc<Bound>>,
+    /// The persistence engine (`--pe`), shared with the packet path's
+    /// view; one module reference for the service, as C's `svc->pe`.
+    pe: Option<Arc<PeRef>>,
     /// Counters, shared with the destinations, which count into them.
     pub(crate) stats: Arc<Counters>,
     /// Estimates the rates of its counters and of its destinations' for
@@ -66,6 +71,11 @@ impl Service {
         self.sched
             .as_ref()
             .map_or(b"none".as_slice(), |b| b.name().to_bytes())
+    }
+
+    /// The persistence engine's name, if the service has one.
+    pub(crate) fn pe_name(&self) -> Option<&CStr> {
+        self.pe.as_ref().map(|p| p.name())
     }
 
     /// Runs `f` with what the scheduler is shown of this service;
@@ -104,6 +114,7 @@ impl Service {
                 timeout: self.timeout,
                 netmask: self.netmask,
                 sched: self.sched.clone(),
+                pe: self.pe.clone(),
                 members: Members::new(self.key.af.raw(), self.flags, dests, self.sysctls.clone())?,
                 stats: self.stats.clone(),
             },
@@ -228,19 +239,13 @@ fn lookup_sched(cfg: &Config) -> Result<Option<SchedRef>> {
     cfg.scheduler().map(sched::get).transpose()
 }
 
-/// Persistence engines are looked up like schedulers; none is provided
-/// yet, so any name is unknown, as for the C IPVS without the engine's
-/// module.
-fn lookup_pe(cfg: &Config) -> Result {
+/// The persistence engine a configuration names, its module pinned
+/// (`None` without `--pe`): looked up, and its module loaded, as a
+/// scheduler is; ENOENT when there is none.
+fn lookup_pe(cfg: &Config) -> Result<Option<Arc<PeRef>>> {
     match cfg.pe_name {
-        Some(name) => {
-            pr_info!(
-                "persistence engine module ip_vs_pe_{} not found\n",
-                kernel::str::BStr::from_bytes(name.as_bytes())
-            );
-            Err(ENOENT)
-        }
-        None => Ok(()),
+        Some(n) => Ok(Some(Arc::new(pe::get(n.as_bytes())?, GFP_KERNEL)?)),
+        None => Ok(None),
     }
 }
 
@@ -322,7 +327,7 @@ impl Table {
     pub(crate) fn add(&mut self, u: &ServiceUser) -> Result {
         let use_count = UseCount::get()?;
         let sched = lookup_sched(&u.config)?;
-        lookup_pe(&u.config)?;
+        let pe = lookup_pe(&u.config)?;
         svc::check_netmask(u.key.af, u.config.netmask)?;
         let mut service = KBox::new(
             Service {
@@ -334,6 +339,7 @@ impl Table {
                 timeout: u.config.timeout,
                 netmask: u.config.netmask,
                 sched: None,
+                pe,
                 stats: Arc::new(Counters::default(), GFP_KERNEL)?,
                 est: self.est.clone(),
                 dests: KVec::new(),
@@ -364,7 +370,7 @@ impl Table {
     pub(crate) fn edit(&mut self, i: usize, cfg: &Config) -> Result {
         let service = self.services.get_mut(i).ok_or(ESRCH)?;
         let new = lookup_sched(cfg)?;
-        lookup_pe(cfg)?;
+        let new_pe = lookup_pe(cfg)?;
         svc::check_netmask(service.key.af, cfg.netmask)?;
         let same = match (&service.sched, &new) {
             (Some(old), Some(new)) => old.is(new),
@@ -389,6 +395,16 @@ impl Table {
         service.flags = svc::flags_on_edit(cfg.flags);
         service.timeout = cfg.timeout;
         service.netmask = cfg.netmask;
+        // The same engine keeps the service's reference; the one just
+        // taken goes (C's `ip_vs_pe_put(old_pe)` either way).
+        let same_pe = match (&service.pe, &new_pe) {
+            (Some(old), Some(new)) => old.is(new),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_pe {
+            service.pe = new_pe;
+        }
         self.publish(i)
     }
 

@@ -39,6 +39,16 @@ int ip_vs_rs_unregister_scheduler(const struct ip_vs_rs_scheduler *ops);
 EXPORT_SYMBOL_GPL(ip_vs_rs_register_scheduler);
 EXPORT_SYMBOL_GPL(ip_vs_rs_unregister_scheduler);
 
+/*
+ * The persistence engine registry, written in Rust (src/ffi/pe.rs),
+ * exported to the engine modules. The table is opaque to C.
+ */
+struct ip_vs_rs_pe;
+int ip_vs_rs_register_pe(const struct ip_vs_rs_pe *ops);
+int ip_vs_rs_unregister_pe(const struct ip_vs_rs_pe *ops);
+EXPORT_SYMBOL_GPL(ip_vs_rs_register_pe);
+EXPORT_SYMBOL_GPL(ip_vs_rs_unregister_pe);
+
 void *ipvs_rs_net_generic(const struct net *net, unsigned int id)
 {
 	return net_generic(net, id);
@@ -167,6 +177,11 @@ bool ipvs_rs_try_module_get(struct module *mod)
 int ipvs_rs_request_scheduler(const char *name)
 {
 	return request_module("ip_vs_%s", name);
+}
+
+int ipvs_rs_request_pe(const char *name)
+{
+	return request_module("ip_vs_pe_%s", name);
 }
 
 bool ipvs_rs_addr_is_local_v6(struct net *net, const u8 *addr)

@@ -105,6 +105,10 @@ bool ipvs_rs_try_module_get(struct module *mod);
 /* request_module("ip_vs_%s", name): loads a scheduler module and waits. */
 int ipvs_rs_request_scheduler(const char *name);
 
+/* request_module("ip_vs_pe_%s", name): loads a persistence engine module
+ * and waits. */
+int ipvs_rs_request_pe(const char *name);
+
 /*
  * Whether an IPv6 address routes to this host (a loopback device), as
  * __ip_vs_addr_is_local_v6() decides it. addr is 16 bytes.

@@ -12,6 +12,7 @@ pub(crate) mod genl;
 pub(crate) mod mem;
 pub(crate) mod module;
 pub(crate) mod netfilter;
+pub(crate) mod pe;
 pub(crate) mod pernet;
 pub(crate) mod procfs;
 pub(crate) mod route;

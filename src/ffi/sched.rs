@@ -276,6 +276,13 @@ unsafe impl<D: Send + Sync> Send for Members<D> {}
 // SAFETY: See `Send`.
 unsafe impl<D: Send + Sync> Sync for Members<D> {}
 
+impl<D> Members<D> {
+    /// The destinations, in the order the scheduler sees them.
+    pub(crate) fn dests(&self) -> &[Arc<D>] {
+        &self.dests
+    }
+}
+
 impl<D: AsRef<DestShared>> Members<D> {
     /// The destinations `dests` of a service of family `af` and flags
     /// `flags`, in the order the scheduler should see them; `sysctls` are

@@ -16,3 +16,9 @@ mod logic;
 #[allow(dead_code)]
 #[path = "sched/mod.rs"]
 mod sched;
+
+/// The SIP persistence engine's Call-ID rules, built into its module (not
+/// into the core) and tested here.
+#[allow(dead_code)]
+#[path = "pe_sip.rs"]
+mod pe_sip;
