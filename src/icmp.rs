@@ -94,12 +94,12 @@ fn count(dp: &DataPlane, dest: &Dest, len: usize, incoming: bool) {
         return;
     }
     let total = dp.total.here();
-    for c in [&*dest.stats, &*dest.svc_stats, total] {
-        if incoming {
-            c.packet_in(len);
-        } else {
-            c.packet_out(len);
-        }
+    if incoming {
+        dest.count_in(len);
+        total.packet_in(len);
+    } else {
+        dest.count_out(len);
+        total.packet_out(len);
     }
 }
 

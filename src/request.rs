@@ -171,8 +171,7 @@ fn forward(dp: &DataPlane, c: &mut Conn, pkt: &Packet, now: u64) -> Action {
 /// available.
 fn count_in(dp: &DataPlane, c: &Conn, pkt: &Packet) {
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
-        c.dest.stats.packet_in(pkt.len);
-        c.dest.svc_stats.packet_in(pkt.len);
+        c.dest.count_in(pkt.len);
         dp.total.here().packet_in(pkt.len);
     }
 }

@@ -6,8 +6,8 @@
 # (ipvsadm -Lnc without client ports and expiry), the destinations'
 # connection counters and the connection statistics must be identical.
 # Then a short UDP timeout empties the table of UDP connections, and a
-# destination deleted with connections comes back with them when added
-# again.
+# destination deleted with connections, alone or with its service, comes
+# back with them when added again.
 . "$(dirname "$0")/lib.sh"
 set -u
 tmp=$(mktemp -d)
@@ -107,4 +107,18 @@ d ipvsadm -d -t "$VIP:80" -r "${RS_ADDR[i]}:80"
 d ipvsadm -a -t "$VIP:80" -r "${RS_ADDR[i]}:80" -m
 check_match "inactive connections of $rs before the delete" '[1-9][0-9]*' "$before"
 check_eq "inactive connections of $rs after the delete and add" "$before" "$(inact)"
+
+# Deleting the whole service sends its destinations there too; a new
+# service with the same address takes them back, connections included,
+# their counters started again from zero (C's __ip_vs_update_dest()).
+stats() {
+	d ipvsadm -Ln --stats -t "$VIP:80" | awk -v a="${RS_ADDR[i]}:80" '$2 == a { print $3, $4 }'
+}
+before=$(inact) counted=$(stats)
+d ipvsadm -D -t "$VIP:80"
+d ipvsadm -A -t "$VIP:80" -s rr
+d ipvsadm -a -t "$VIP:80" -r "${RS_ADDR[i]}:80" -m
+check_match "connections and packets $rs counted before" '[1-9][0-9]* [1-9][0-9]*' "$counted"
+check_eq "inactive connections of $rs in a new service at that address" "$before" "$(inact)"
+check_eq "connections and packets of $rs in the new service" "0 0" "$(stats)"
 exit $RET

@@ -6,6 +6,7 @@
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 
 use crate::{
+    ffi::rcu_arc::RcuArc,
     logic::{
         addr::{self, Af},
         dest::{self as dst, DestUser},
@@ -18,7 +19,7 @@ use core::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, AtomicU64, Ordering::R
 use kernel::{
     new_spinlock_irq,
     prelude::*,
-    sync::{Arc, SpinLockIrq},
+    sync::{rcu, Arc, SpinLockIrq},
 };
 
 /// Ids for destinations: unique for the module's life.
@@ -44,8 +45,9 @@ pub(crate) struct Dest {
     /// Its own counters, listed for rate estimation while the
     /// destination is in its service.
     pub(crate) stats: Arc<Counters>,
-    /// Its service's counters, which its connections count into too.
-    pub(crate) svc_stats: Arc<Counters>,
+    /// Its service's counters, which its connections count into too: those
+    /// of the service that last took it (C's `dest->svc`).
+    svc_stats: RcuArc<Counters>,
 }
 
 impl Dest {
@@ -76,7 +78,7 @@ impl Dest {
                 tun_port: AtomicU16::new(0),
                 tun_flags: AtomicU16::new(0),
                 stats,
-                svc_stats,
+                svc_stats: RcuArc::new(svc_stats),
             }? Error),
             GFP_KERNEL,
         )?;
@@ -143,6 +145,33 @@ impl Dest {
         } else {
             s.flags.fetch_and(!DEST_F_OVERLOAD, Relaxed);
         }
+    }
+
+    /// Whether its connections count into the service counters `stats`.
+    pub(crate) fn counts_into(&self, stats: &Arc<Counters>) -> bool {
+        self.svc_stats.holds(stats)
+    }
+
+    /// Makes it count into the service counters `stats` from now on, its
+    /// connections included. Sleeps.
+    pub(crate) fn count_into(&self, stats: Arc<Counters>) {
+        self.svc_stats.replace(stats);
+    }
+
+    /// A packet of `len` bytes went from a client to its real server: it
+    /// counts for it and its service.
+    pub(crate) fn count_in(&self, len: usize) {
+        let guard = rcu::read_lock();
+        self.stats.packet_in(len);
+        self.svc_stats.get(&guard).packet_in(len);
+    }
+
+    /// A packet of `len` bytes came back from its real server: it counts
+    /// for it and its service.
+    pub(crate) fn count_out(&self, len: usize) {
+        let guard = rcu::read_lock();
+        self.stats.packet_out(len);
+        self.svc_stats.get(&guard).packet_out(len);
     }
 
     /// Whether this is the destination `af`, `addr`, `port` names

@@ -129,7 +129,7 @@ impl Service {
     }
 
     /// Adds a destination (`ip_vs_add_dest()`): the one in the trash, if
-    /// this service deleted it, or a new one.
+    /// this service or one with its key deleted it, or a new one.
     pub(crate) fn add_dest(
         &mut self,
         net: &Net,
@@ -142,9 +142,16 @@ impl Service {
             return Err(EEXIST);
         }
         let stored = addr::copy(af, &u.addr);
-        let d = match trash.get(&self.key, &self.stats, af, &stored, u.port) {
+        let mut revived_elsewhere = false;
+        let d = match trash.get(&self.key, af, &stored, u.port) {
             Some(d) => {
                 d.update(u, true);
+                // It served another service with this key: now it counts
+                // for this one, from zero (C's `__ip_vs_update_dest()`).
+                if !d.counts_into(&self.stats) {
+                    d.count_into(self.stats.clone());
+                    revived_elsewhere = true;
+                }
                 d
             }
             // `ip_vs_new_dest()`: only addresses that can be routed to.
@@ -154,6 +161,9 @@ impl Service {
         self.dests.reserve(1, GFP_KERNEL)?;
         let stats = d.stats.clone();
         self.est.start(&stats)?;
+        if revived_elsewhere {
+            self.est.zero(&stats);
+        }
         if self.dests.insert_within_capacity(0, d).is_err() {
             self.est.stop(&stats);
             return Err(ENOMEM);

@@ -12,7 +12,6 @@ use super::dest::Dest;
 use crate::{
     ffi::time::{self, HZ},
     logic::{addr::Af, service::Key},
-    stats::Counters,
 };
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::{prelude::*, sync::Arc};
@@ -65,19 +64,19 @@ impl Trash {
         self.entries.push(entry, GFP_KERNEL).ok();
     }
 
-    /// Takes back the destination `af`, `addr` (as stored), `port` of the
-    /// service `svc` counting in `stats`, if it is here.
+    /// Takes back the destination `af`, `addr` (as stored), `port` deleted
+    /// from a service with the key `svc`, if it is here.
     pub(crate) fn get(
         &mut self,
         svc: &Key,
-        stats: &Arc<Counters>,
         af: Af,
         addr: &[u8; 16],
         port: u16,
     ) -> Option<Arc<Dest>> {
-        let i = self.entries.iter().position(|e| {
-            e.svc == *svc && Arc::ptr_eq(&e.dest.svc_stats, stats) && e.dest.is(af, addr, port)
-        })?;
+        let i = self
+            .entries
+            .iter()
+            .position(|e| e.svc.revives_in(svc) && e.dest.is(af, addr, port))?;
         self.entries.remove(i).ok().map(|e| e.dest)
     }
 

@@ -181,6 +181,19 @@ impl Key {
     pub(crate) fn port_host(&self) -> u16 {
         u16::from_be(self.port)
     }
+
+    /// Whether a destination deleted from the service `self` comes back
+    /// from the trash when added to the service `svc`
+    /// (`ip_vs_trash_get_dest()`): same fwmark and protocol and, without a
+    /// fwmark, same address (compared in `svc`'s family) and port. Another
+    /// service with the same key counts as the same.
+    pub(crate) fn revives_in(&self, svc: &Key) -> bool {
+        let vaddr = addr::copy(svc.af, &addr::copy(self.af, &self.addr));
+        self.fwmark == svc.fwmark
+            && self.protocol == svc.protocol
+            && (svc.fwmark != 0
+                || (vaddr == addr::copy(svc.af, &svc.addr) && self.port == svc.port))
+    }
 }
 
 /// The settings of a service, sent with add and edit.
@@ -437,6 +450,39 @@ mod tests {
     use std::vec::Vec;
 
     const V4: [u8; 4] = [192, 168, 0, 1];
+
+    fn key(af: Af, protocol: u16, a: &[u8], port: u16, fwmark: u32) -> Key {
+        let mut addr = [0xee; 16];
+        addr[..a.len()].copy_from_slice(a);
+        Key {
+            af,
+            protocol,
+            addr,
+            port: port.to_be(),
+            fwmark,
+        }
+    }
+
+    #[test]
+    fn trash_revival_matches_as_c() {
+        let tcp80 = key(Af::Inet, proto::TCP, &V4, 80, 0);
+        // The bytes past an IPv4 address are not part of it.
+        assert!(tcp80.revives_in(&key(Af::Inet, proto::TCP, &V4, 80, 0)));
+        assert!(!tcp80.revives_in(&key(Af::Inet, proto::UDP, &V4, 80, 0)));
+        assert!(!tcp80.revives_in(&key(Af::Inet, proto::TCP, &V4, 81, 0)));
+        assert!(!tcp80.revives_in(&key(Af::Inet, proto::TCP, &[192, 168, 0, 2], 80, 0)));
+        assert!(!tcp80.revives_in(&key(Af::Inet, proto::TCP, &V4, 80, 1)));
+        // A fwmark service: mark and protocol only.
+        let fwm = key(Af::Inet, proto::TCP, &[0; 16], 0, 7);
+        assert!(fwm.revives_in(&key(Af::Inet6, proto::TCP, &[1; 16], 5, 7)));
+        assert!(!fwm.revives_in(&key(Af::Inet, proto::TCP, &[0; 16], 0, 8)));
+        assert!(!fwm.revives_in(&key(Af::Inet, proto::UDP, &[0; 16], 0, 7)));
+        assert!(!fwm.revives_in(&key(Af::Inet, proto::TCP, &[0; 16], 0, 0)));
+        // The old service's address as stored in its own family.
+        let v6 = key(Af::Inet6, proto::TCP, &[192, 168, 0, 1, 9], 80, 0);
+        assert!(v6.revives_in(&tcp80));
+        assert!(!tcp80.revives_in(&v6));
+    }
 
     /// The identifying attributes of 192.168.0.1:80/TCP.
     fn v4_key() -> Vec<u8> {
