@@ -334,6 +334,12 @@ count_rules() {
 	echo "$services services, $dests destinations"
 }
 
+# bench_header TITLE: the header of a benchmark's summary, TITLE over the
+# measures' column.
+bench_header() {
+	printf '%-24s %24s %24s %8s\n' "$1" "C IPVS" ours ours/C
+}
+
 # bench_row TITLE "C VALUES" "OUR VALUES": a benchmark's summary line for
 # one measure: the median (min-max) of each IPVS's values and the ratio of
 # the medians, ours/C.
