@@ -99,25 +99,25 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
     if let Some(c) = slot.find_in(&virt) {
         let opens = pkt.tcp.is_some_and(|f| f.syn);
         let available = c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0;
-        if opens || !available {
-            let policy = reuse_policy(sysctls);
-            let old = conn_reuse::Existing {
-                tcp: pkt.tcp.map(|_| c.state),
-                no_output: c.flags & conn_flag::NOOUTPUT != 0,
-                controlled: c.is_controlled(),
-                quiescent: c.dest.shared.weight.load(Relaxed) == 0,
-            };
-            // A new connection from the same port, or the server is gone.
-            let replace = opens && conn_reuse::reschedule(old, policy);
-            if replace || (!available && policy.expire_nodest) {
-                slot.remove(&virt);
-            } else if !available {
-                return Action::Done(Verdict::Drop);
-            }
+        if !opens && available {
+            return forward(dp, c, pkt, now);
         }
-    }
-    if let Some(c) = slot.find_in(&virt) {
-        return forward(dp, c, pkt, now);
+        let policy = reuse_policy(sysctls);
+        let old = conn_reuse::Existing {
+            tcp: pkt.tcp.map(|_| c.state),
+            no_output: c.flags & conn_flag::NOOUTPUT != 0,
+            controlled: c.is_controlled(),
+            quiescent: c.dest.shared.weight.load(Relaxed) == 0,
+        };
+        // A new connection from the same port, or the server is gone.
+        let replace = opens && conn_reuse::reschedule(old, policy);
+        if replace || (!available && policy.expire_nodest) {
+            slot.remove(&virt);
+        } else if available {
+            return forward(dp, c, pkt, now);
+        } else {
+            return Action::Done(Verdict::Drop);
+        }
     }
     // Scheduling takes other locks (the scheduler's, a template's slot).
     drop(slot);
@@ -142,15 +142,11 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
         // A one-packet connection (`-o`, UDP): forwarded, never remembered.
         return forward(dp, &mut conn, pkt, now);
     }
-    let mut slot = dp.conns.slot(protocol, &client);
     // Another CPU may have made the same connection meanwhile: the packet
     // joins that one, and this one ends unused (C would keep both).
-    if slot.find_in(&virt).is_none() && slot.insert(conn).is_err() {
-        return Action::Done(Verdict::Drop);
-    }
-    match slot.find_in(&virt) {
-        Some(c) => forward(dp, c, pkt, now),
-        None => Action::Done(Verdict::Drop),
+    match dp.conns.slot(protocol, &client).find_in_or_insert(conn) {
+        Ok(c) => forward(dp, c, pkt, now),
+        Err(_) => Action::Done(Verdict::Drop),
     }
 }
 

@@ -514,6 +514,19 @@ impl Slot<'_> {
         self.find(|c| c.virt == *virt && !c.is_template())
     }
 
+    /// The connection a request to `conn`'s virtual service belongs to:
+    /// `conn` itself, added, unless another CPU made one meanwhile.
+    pub(crate) fn find_in_or_insert(&mut self, conn: Conn) -> Result<&mut Conn> {
+        let (protocol, client, virt) = (self.protocol, self.client, conn.virt);
+        let found = self.bucket().iter().position(|c| {
+            c.protocol == protocol && c.client == client && c.virt == virt && !c.is_template()
+        });
+        match found {
+            Some(i) => Ok(&mut self.bucket()[i]),
+            None => self.insert(conn),
+        }
+    }
+
     /// The persistence template for `virt` (`ip_vs_ct_in_get()`); the
     /// slot's client is the template's (port 0). With `pe_data`, only one
     /// the same engine keyed on the same data; without, only one no engine
