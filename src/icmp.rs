@@ -181,26 +181,28 @@ pub(crate) fn incoming(
         icmp_error: true,
     };
     match c.fwd {
-        conn_flag::MASQ => nat_xmit(net, skb, out, &e, &c.real, forwarded),
-        conn_flag::DROUTE => xmit::direct(net, skb, out, &c.real),
-        conn_flag::TUNNEL => xmit::tunnel(net, skb, out, &c.real),
+        conn_flag::MASQ => nat_xmit(net, skb, out, &e, (&c.dest, &c.real), forwarded),
+        conn_flag::DROUTE => xmit::direct(net, skb, out, &c.dest),
+        conn_flag::TUNNEL => xmit::tunnel(net, skb, out, &c.dest),
         // Local node and bypass: the local stack delivers it.
         _ => Verdict::Accept,
     }
 }
 
 /// The NAT part of `ip_vs_icmp_xmit()`: the error goes to the real server
-/// as if about the server's own packet. A server on this host is not
-/// reached from FORWARD.
+/// (`to`: its destination, its address and port on the connection) as if
+/// about the server's own packet. A server on this host is not reached
+/// from FORWARD.
 fn nat_xmit(
     net: Net,
     mut skb: Skb<'_>,
     out: Outgoing<'_>,
     e: &Error,
-    real: &Endpoint,
+    to: (&Dest, &Endpoint),
     forwarded: bool,
 ) -> Verdict {
-    let route = match xmit::route_out(net, &mut skb, out, xmit::v4(&real.addr), false, 0) {
+    let (dest, real) = to;
+    let route = match xmit::route_out(net, &mut skb, out, dest, false, 0) {
         Some(r) => r,
         None => return Verdict::Drop,
     };

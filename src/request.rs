@@ -34,8 +34,12 @@ enum Action {
     Done(Verdict),
     /// No destination for a service: tell the client (`ip_vs_leave()`).
     Unreachable,
-    /// Forward by `fwd` (`IP_VS_CONN_F_*` method) to `real`.
-    Forward { fwd: u32, real: Endpoint },
+    /// Forward by `fwd` (`IP_VS_CONN_F_*` method) to `real` of `dest`.
+    Forward {
+        fwd: u32,
+        real: Endpoint,
+        dest: Arc<Dest>,
+    },
 }
 
 /// The request hooks (LOCAL_IN for remote clients, LOCAL_OUT for local
@@ -71,10 +75,10 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
             skb.icmp_send(msg::DEST_UNREACH, msg::PORT_UNREACH, 0);
             Verdict::Drop
         }
-        Action::Forward { fwd, real } => match fwd {
-            conn_flag::MASQ => xmit::nat(net, skb, &pkt, &real),
-            conn_flag::DROUTE => xmit::direct(net, skb, (&pkt).into(), &real),
-            conn_flag::TUNNEL => xmit::tunnel(net, skb, (&pkt).into(), &real),
+        Action::Forward { fwd, real, dest } => match fwd {
+            conn_flag::MASQ => xmit::nat(net, skb, &pkt, &dest, &real),
+            conn_flag::DROUTE => xmit::direct(net, skb, (&pkt).into(), &dest),
+            conn_flag::TUNNEL => xmit::tunnel(net, skb, (&pkt).into(), &dest),
             // Local node and bypass: the local stack delivers it.
             _ => Verdict::Accept,
         },
@@ -159,6 +163,7 @@ fn forward(dp: &DataPlane, c: &mut Conn, pkt: &Packet, now: u64) -> Action {
     Action::Forward {
         fwd: c.fwd(),
         real: c.real,
+        dest: c.dest.clone(),
     }
 }
 

@@ -10,6 +10,7 @@
 
 use crate::{
     conn::table::Endpoint,
+    ctl::dest::Dest,
     ffi::{netfilter::Verdict, pernet::Net, route::Route, skb::Skb},
     logic::{
         icmp,
@@ -44,24 +45,24 @@ impl<'a> From<&'a Packet> for Outgoing<'a> {
     }
 }
 
-/// The route to a real server for a packet that leaves this host, with
-/// the checks of `__ip_vs_get_out_rt()`: the TTL is decremented (an
-/// expired packet is counted as a header error and answered with an ICMP
-/// error) and a packet too big for
-/// the path with DF set is answered with "fragmentation needed" (unless it
-/// is an ICMP error itself, which goes as it is). `None` when the packet is
+/// The route to the real server `dest` for a packet that leaves this host
+/// ([`Dest::route`]), with the checks of `__ip_vs_get_out_rt()`: the TTL
+/// is decremented (an expired packet is counted as a header error and
+/// answered with an ICMP error) and a packet too big for the path with DF
+/// set is answered with "fragmentation needed" (unless it is an ICMP error
+/// itself, which goes as it is). `None` when the packet is
 /// to be dropped; `Some(None)` when the server is this host (the packet is
 /// delivered locally, unchanged).
 pub(crate) fn route_out(
     net: Net,
     skb: &mut Skb<'_>,
     out: Outgoing<'_>,
-    daddr: [u8; 4],
+    dest: &Dest,
     known_nh: bool,
     overhead: usize,
 ) -> Option<Option<Route>> {
     let iph = out.iph;
-    let route = Route::output4(net, daddr, known_nh)?;
+    let route = dest.route(net, known_nh)?;
     if route.is_local() {
         return Some(None);
     }
@@ -141,8 +142,16 @@ fn rewrite(
 }
 
 /// NAT (`ip_vs_nat_xmit()`): the destination becomes the real server.
-pub(crate) fn nat(net: Net, mut skb: Skb<'_>, pkt: &Packet, real: &Endpoint) -> Verdict {
-    let route = match route_out(net, &mut skb, pkt.into(), v4(&real.addr), false, 0) {
+/// `real` is the server's address and port on the connection, `dest` its
+/// destination.
+pub(crate) fn nat(
+    net: Net,
+    mut skb: Skb<'_>,
+    pkt: &Packet,
+    dest: &Dest,
+    real: &Endpoint,
+) -> Verdict {
+    let route = match route_out(net, &mut skb, pkt.into(), dest, false, 0) {
         Some(r) => r,
         None => return Verdict::Drop,
     };
@@ -164,8 +173,8 @@ pub(crate) fn snat(mut skb: Skb<'_>, pkt: &Packet, virt: &Endpoint) -> Verdict {
 
 /// Direct routing (`ip_vs_dr_xmit()`): the packet goes unchanged to the
 /// real server's link-layer address.
-pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, real: &Endpoint) -> Verdict {
-    match route_out(net, &mut skb, out, v4(&real.addr), true, 0) {
+pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest) -> Verdict {
+    match route_out(net, &mut skb, out, dest, true, 0) {
         Some(Some(route)) => {
             skb.ip_send_check();
             skb.set_route(route);
@@ -182,9 +191,9 @@ pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, real: &Endpo
 
 /// IP-in-IP tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside
 /// a new IPv4 header to the real server.
-pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, real: &Endpoint) -> Verdict {
-    let daddr = v4(&real.addr);
-    let route = match route_out(net, &mut skb, out, daddr, false, ip::MIN_LEN) {
+pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest) -> Verdict {
+    let daddr = v4(&dest.shared.addr);
+    let route = match route_out(net, &mut skb, out, dest, false, ip::MIN_LEN) {
         Some(Some(route)) => route,
         Some(None) => {
             skb.set_handled();

@@ -6,7 +6,7 @@
 //! [`net/netfilter/ipvs/ip_vs_ctl.c`](srctree/net/netfilter/ipvs/ip_vs_ctl.c)
 
 use crate::{
-    ffi::rcu_arc::RcuArc,
+    ffi::{pernet::Net, rcu_arc::RcuArc, route::Route},
     logic::{
         addr::{self, Af},
         dest::{self as dst, DestUser},
@@ -36,6 +36,10 @@ pub(crate) struct Dest {
     /// overload flag (C's `dst_lock`).
     #[pin]
     overload_lock: SpinLockIrq<()>,
+    /// The last route to it and whether it was for direct routing (C's
+    /// `dest_dst`): packets reuse it while it is current.
+    #[pin]
+    route: SpinLockIrq<Option<(bool, Route)>>,
     /// `IP_VS_CONN_F_*` copied to its connections (forwarding method...).
     conn_flags: AtomicU32,
     /// Tunnel type, port (`__be16` bits) and flags.
@@ -73,6 +77,7 @@ impl Dest {
                 },
                 lower_in_use: AtomicU32::new(0),
                 overload_lock <- new_spinlock_irq!((), "ip_vs_dest_overload"),
+                route <- new_spinlock_irq!(None, "ip_vs_dest_route"),
                 conn_flags: AtomicU32::new(0),
                 tun_type: AtomicU16::new(0),
                 tun_port: AtomicU16::new(0),
@@ -172,6 +177,22 @@ impl Dest {
         let guard = rcu::read_lock();
         self.stats.packet_out(len);
         self.svc_stats.get(&guard).packet_out(len);
+    }
+
+    /// The route to it in `net` (`__ip_vs_get_out_rt()`), `known_nh` for
+    /// direct routing: the last one while the routing tables still give it,
+    /// else a new lookup, kept for the next packets.
+    pub(crate) fn route(&self, net: Net, known_nh: bool) -> Option<Route> {
+        if let Some((nh, r)) = &*self.route.lock() {
+            if *nh == known_nh && r.is_current() {
+                return Some(r.clone());
+            }
+        }
+        let a = &self.shared.addr;
+        let r = Route::output4(net, [a[0], a[1], a[2], a[3]], known_nh)?;
+        // The route it replaces is put once the lock is released.
+        let _old = self.route.lock().replace((known_nh, r.clone()));
+        Some(r)
     }
 
     /// Whether this is the destination `af`, `addr`, `port` names

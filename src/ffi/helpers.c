@@ -311,6 +311,19 @@ void ipvs_rs_rt_put(struct rtable *rt)
 	ip_rt_put(rt);
 }
 
+void ipvs_rs_rt_hold(struct rtable *rt)
+{
+	dst_hold(&rt->dst);
+}
+
+bool ipvs_rs_rt_current(struct rtable *rt)
+{
+	struct dst_entry *dst = &rt->dst;
+
+	/* dst_check() without its indirect-call shortcut, not exported here. */
+	return !READ_ONCE(dst->obsolete) || dst->ops->check(dst, 0);
+}
+
 void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
 {
 	skb_dst_drop(skb);

@@ -185,6 +185,14 @@ bool ipvs_rs_rt_is_local(const struct rtable *rt);
 unsigned int ipvs_rs_rt_mtu(const struct rtable *rt);
 /* ip_rt_put(rt). */
 void ipvs_rs_rt_put(struct rtable *rt);
+/* dst_hold(&rt->dst): one more reference, for a copy of the route. */
+void ipvs_rs_rt_hold(struct rtable *rt);
+/*
+ * Whether dst_check(&rt->dst, 0) would keep the route: false once a change
+ * of the routing tables, a PMTU update or its device going away made it
+ * obsolete (what __ip_vs_dst_check() asks of a cached route).
+ */
+bool ipvs_rs_rt_current(struct rtable *rt);
 
 /*
  * skb_dst_drop(skb) and skb_dst_set(skb, &rt->dst): the packet leaves by

@@ -37,6 +37,10 @@ pub(crate) struct Route {
     pub(crate) saddr: [u8; 4],
 }
 
+// SAFETY: A route's reference may be used and put on any CPU, in any
+// context a packet is handled in (`dst_release()` frees through RCU).
+unsafe impl Send for Route {}
+
 impl Route {
     /// The route to `daddr` (as on the wire) in `net`; with `known_nh` the
     /// packet's own destination is not the next hop (direct routing).
@@ -70,6 +74,13 @@ impl Route {
         rt
     }
 
+    /// Whether the routing tables still give this route: a cached one
+    /// that is no longer current must be looked up again.
+    pub(crate) fn is_current(&self) -> bool {
+        // SAFETY: Live route (type invariant).
+        unsafe { bindings::ipvs_rs_rt_current(self.as_ptr()) }
+    }
+
     /// Whether the route delivers to this host.
     pub(crate) fn is_local(&self) -> bool {
         // SAFETY: Live route (type invariant).
@@ -81,6 +92,18 @@ impl Route {
         // SAFETY: Live route (type invariant).
         let mtu = unsafe { bindings::ipvs_rs_rt_mtu(self.as_ptr()) };
         usize::try_from(mtu).unwrap_or(usize::MAX)
+    }
+}
+
+impl Clone for Route {
+    fn clone(&self) -> Self {
+        // SAFETY: Live route (type invariant), so its count is not zero.
+        unsafe { bindings::ipvs_rs_rt_hold(self.as_ptr()) };
+        // INVARIANT: the reference just taken is the copy's.
+        Route {
+            rt: self.rt,
+            saddr: self.saddr,
+        }
     }
 }
 
