@@ -93,9 +93,18 @@ fn fill_param(svc: &SvcView, pkt: &Packet, skb: &Skb<'_>) -> Result<Option<PeDat
     }))
 }
 
+/// Whether a template to `dest` still serves (`ip_vs_check_template()`):
+/// not once the destination is unavailable, nor, with `expire_quiescent`
+/// (the sysctl `expire_quiescent_template`), once its weight is zero.
+fn serves(dest: &Dest, expire_quiescent: bool) -> bool {
+    let s = &dest.shared;
+    s.flags.load(Relaxed) & DEST_F_AVAILABLE != 0
+        && !(expire_quiescent && s.weight.load(Relaxed) == 0)
+}
+
 /// A connection of `pkt` (in `skb`) to the persistent service `svc`: to
 /// the server of the client's template, or to a newly scheduled one with a
-/// new template. `Err(None)` to leave the packet, `Err(Some(_))` for a
+/// new template; `expire_quiescent` as [`serves`] takes it. `Err(None)` to leave the packet, `Err(Some(_))` for a
 /// verdict.
 pub(crate) fn schedule(
     svc: &SvcView,
@@ -103,6 +112,7 @@ pub(crate) fn schedule(
     pkt: &Packet,
     skb: &Skb<'_>,
     now: u64,
+    expire_quiescent: bool,
 ) -> Result<Conn, Option<Verdict>> {
     let (protocol, tclient, tvirt) = template_key(svc, pkt);
     let (client, virt) = (pkt.source(), pkt.destination());
@@ -113,7 +123,7 @@ pub(crate) fn schedule(
     // dropped.
     let stale = slot
         .find_template(&tvirt, pe_data.as_ref())
-        .is_some_and(|t| t.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0);
+        .is_some_and(|t| !serves(&t.dest, expire_quiescent));
     if stale {
         slot.remove_template(&tvirt, pe_data.as_ref());
     }
@@ -169,6 +179,7 @@ pub(crate) fn conn_out(
     dest: Arc<Dest>,
     pkt: &Packet,
     skb: &Skb<'_>,
+    expire_quiescent: bool,
 ) -> Option<Conn> {
     // The virtual port must be known: no firewall-mark or port-zero
     // services.
@@ -194,10 +205,7 @@ pub(crate) fn conn_out(
         // or to one that is gone, does not serve.
         let usable = slot
             .find_template(&virt, pe_data.as_ref())
-            .is_some_and(|t| {
-                Arc::ptr_eq(&t.dest, &dest)
-                    && t.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0
-            });
+            .is_some_and(|t| Arc::ptr_eq(&t.dest, &dest) && serves(&t.dest, expire_quiescent));
         if !usable {
             slot.remove_template(&virt, pe_data.as_ref());
             let timeout = u64::from(svc.timeout) * u64::from(HZ);

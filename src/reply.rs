@@ -13,7 +13,7 @@ use crate::{
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     icmp,
-    logic::{dest::conn_flag, packet::UDP, tcp_state::Direction},
+    logic::{dest::conn_flag, packet::UDP, sysctl, tcp_state::Direction},
     netns::NetIpvs,
     persist,
     proto::{self, inet_addr, Packet, Parsed},
@@ -53,7 +53,10 @@ fn reply(net: Net, mut skb: Skb<'_>, conn_out: bool) -> Verdict {
             ipvs.dp
                 .rs_conn_out(pkt.iph.protocol, &inet_addr(pkt.iph.saddr), pkt.sport)
         {
-            if let Some(mut c) = persist::conn_out(&ipvs.dp, &svc, dest, &pkt, &skb) {
+            let expire_quiescent = ipvs.sysctls.get(sysctl::index::EXPIRE_QUIESCENT_TEMPLATE) != 0;
+            if let Some(mut c) =
+                persist::conn_out(&ipvs.dp, &svc, dest, &pkt, &skb, expire_quiescent)
+            {
                 found = if c.flags & conn_flag::ONE_PACKET != 0 {
                     // Answered once, never remembered.
                     respond(&ipvs.dp, &mut c, &pkt)

@@ -132,7 +132,8 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
         return Action::Done(Verdict::Accept);
     };
     let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
-        persist::schedule(&svc, &dp.conns, pkt, skb, now)
+        let expire_quiescent = sysctls.get(sysctl::index::EXPIRE_QUIESCENT_TEMPLATE) != 0;
+        persist::schedule(&svc, &dp.conns, pkt, skb, now, expire_quiescent)
     } else {
         schedule(&svc, pkt, &client, &virt)
     };

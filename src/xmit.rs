@@ -13,12 +13,13 @@ use crate::{
     ctl::dest::Dest,
     ffi::{netfilter::Verdict, pernet::Net, route::Route, skb::Skb},
     logic::{
+        dest::tun_type,
         icmp,
         packet::{self, ip, Ipv4},
     },
     proto::Packet,
 };
-use kernel::prelude::*;
+use kernel::{pr_warn_once, prelude::*};
 
 /// The first four bytes of an address.
 pub(crate) fn v4(addr: &[u8; 16]) -> [u8; 4] {
@@ -192,6 +193,14 @@ pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest)
 /// IP-in-IP tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside
 /// a new IPv4 header to the real server.
 pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest) -> Verdict {
+    // GUE and GRE encapsulations are not done yet (issue 5): their
+    // packets are dropped, not sent as IP-in-IP the server does not expect.
+    if dest.tun_type() != tun_type::IPIP {
+        pr_warn_once!(
+            "IPVS: GUE and GRE tunnels are not supported yet, their packets are dropped\n"
+        );
+        return Verdict::Drop;
+    }
     let daddr = v4(&dest.shared.addr);
     let route = match route_out(net, &mut skb, out, dest, false, ip::MIN_LEN) {
         Some(Some(route)) => route,

@@ -114,6 +114,8 @@ pub(crate) fn sched_var(sched: &CStr) -> Option<usize> {
 pub(crate) mod index {
     /// `expire_nodest_conn`.
     pub(crate) const EXPIRE_NODEST_CONN: usize = 8;
+    /// `expire_quiescent_template`.
+    pub(crate) const EXPIRE_QUIESCENT_TEMPLATE: usize = 11;
     /// `conn_reuse_mode`.
     pub(crate) const CONN_REUSE_MODE: usize = 16;
 }
@@ -135,6 +137,10 @@ mod tests {
     #[test]
     fn indices_name_their_sysctl() {
         assert_eq!(VARS[index::EXPIRE_NODEST_CONN].name, c"expire_nodest_conn");
+        assert_eq!(
+            VARS[index::EXPIRE_QUIESCENT_TEMPLATE].name,
+            c"expire_quiescent_template"
+        );
         assert_eq!(VARS[index::CONN_REUSE_MODE].name, c"conn_reuse_mode");
     }
 

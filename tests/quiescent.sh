@@ -1,0 +1,48 @@
+#!/bin/bash
+# A persistent NAT service whose client's server is set to weight 0 (made
+# quiescent): the client's template keeps sending its new connections
+# there, unless the sysctl expire_quiescent_template is on, when the next
+# one drops the template and goes to a server with weight. Ours against
+# the C IPVS, and what C does spelled out.
+. "$(dirname "$0")/lib.sh"
+set -u
+tmp=$(mktemp -d)
+trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+need_tools socat ipvsadm python3
+
+scenario() {
+	local expire first i
+	setup_lvs 2 || { echo "setup failed"; return; }
+	d ipvsadm -A -t "$VIP:80" -s rr -p 60
+	for i in 1 2; do
+		d ipvsadm -a -t "$VIP:80" -r "${RS_ADDR[i]}:80" -m
+	done
+	for expire in 0 1; do
+		d sysctl -qw "net.ipv4.vs.expire_quiescent_template=$expire"
+		first=$(ask tcp 80 "3${expire}001")
+		i=${first#rs}
+		d ipvsadm -e -t "$VIP:80" -r "${RS_ADDR[i]}:80" -m -w 0
+		echo "$expire: $first then $(ask tcp 80 "3${expire}002") $(ask tcp 80 "3${expire}003")"
+		d ipvsadm -e -t "$VIP:80" -r "${RS_ADDR[i]}:80" -m -w 1
+	done
+}
+
+ipvs_load c || exit $ksft_fail
+scenario >"$tmp/c" 2>&1
+cleanup_all_ns
+ipvs_load "$IPVS_IMPL" || exit $ksft_fail
+scenario >"$tmp/out" 2>&1
+c_out=$(cat "$tmp/c") out=$(cat "$tmp/out")
+echo "# $IPVS_IMPL:"
+printf '%s\n' "$out" | sed 's/^/#   /'
+check_eq "servers reached" "$c_out" "$out"
+
+# Off: the quiescent server keeps its client. On: the client moves to the
+# other server and stays there.
+read -r _ a _ b c <<<"$(grep '^0:' <<<"$out")"
+[[ $a == rs[12] && $b == "$a" && $c == "$a" ]] ||
+	fail "off: the client left its quiescent server ($a then $b $c)"
+read -r _ a _ b c <<<"$(grep '^1:' <<<"$out")"
+[[ $a == rs[12] && $b == rs[12] && $b != "$a" && $c == "$b" ]] ||
+	fail "on: the client did not move once to the other server ($a then $b $c)"
+exit $RET
