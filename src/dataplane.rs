@@ -22,7 +22,7 @@ use crate::{
     logic::{
         addr::Af, dest::conn_flag, service::Key, svc_hash, tcp_state::TcpState, timeouts::Timeouts,
     },
-    stats::{Counters, PerCpu},
+    stats::Counters,
 };
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use kernel::{
@@ -125,7 +125,7 @@ pub(crate) struct DataPlane {
     pub(crate) timeouts: StateTimeouts,
     /// Every packet and connection of the namespace (`ipvs->tot_stats`),
     /// shared with the namespace's rate estimation.
-    pub(crate) total: Arc<PerCpu>,
+    pub(crate) total: Arc<Counters>,
     /// How many services have a persistence engine, whose real servers
     /// may start connections (C's `conn_out_counter`; every engine has
     /// `conn_out`). Changed under the control plane's mutex.
@@ -136,7 +136,7 @@ impl DataPlane {
     /// An empty data plane with a connection table of `buckets` buckets.
     pub(crate) fn new(buckets: usize) -> Result<Arc<DataPlane>> {
         let conns = Conns::new(buckets)?;
-        let total = Arc::new(PerCpu::new()?, GFP_KERNEL)?;
+        let total = Arc::new(Counters::new()?, GFP_KERNEL)?;
         Arc::pin_init(
             pin_init!(DataPlane {
                 services <- new_spinlock_irq!(Services(HashTable::new())),

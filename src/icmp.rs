@@ -93,7 +93,7 @@ fn count(dp: &DataPlane, dest: &Dest, len: usize, incoming: bool) {
     if dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0 {
         return;
     }
-    let total = dp.total.here();
+    let total = &dp.total;
     if incoming {
         dest.count_in(len);
         total.packet_in(len);

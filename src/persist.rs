@@ -221,6 +221,6 @@ pub(crate) fn conn_out(
     } else {
         conn = new_conn(svc, pkt, &client, &virt, (dest, pkt.sport));
     }
-    dp.total.here().conn();
+    dp.total.conn();
     Some(conn)
 }

@@ -108,7 +108,7 @@ fn respond(dp: &DataPlane, c: &mut Conn, pkt: &Packet) -> Reply {
     // `ip_vs_out_stats()`.
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
         c.dest.count_out(pkt.len);
-        dp.total.here().packet_out(pkt.len);
+        dp.total.packet_out(pkt.len);
     }
     pkt.update(c, Direction::Output, &dp.timeouts);
     c.touch(now);

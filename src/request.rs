@@ -142,7 +142,7 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
         Err(None) => return leave(&svc, &virt),
         Err(Some(v)) => return Action::Done(v),
     };
-    dp.total.here().conn();
+    dp.total.conn();
     if conn.flags & conn_flag::ONE_PACKET != 0 {
         // A one-packet connection (`-o`, UDP): forwarded, never remembered.
         return forward(dp, &mut conn, pkt, now);
@@ -174,7 +174,7 @@ fn forward(dp: &DataPlane, c: &mut Conn, pkt: &Packet, now: u64) -> Action {
 fn count_in(dp: &DataPlane, c: &Conn, pkt: &Packet) {
     if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
         c.dest.count_in(pkt.len);
-        dp.total.here().packet_in(pkt.len);
+        dp.total.packet_in(pkt.len);
     }
 }
 

@@ -77,13 +77,27 @@ impl EstCells {
 /// [`Counters::slot`] of counters no [`Estimation`] lists.
 const NOT_LISTED: usize = usize::MAX;
 
-/// Counters, updated from any CPU, with their rates.
+/// One CPU's share of a set of counters, alone on its cache line: in the
+/// estimator's order, connections, packets in and out, bytes in and out.
+#[repr(align(64))]
+#[derive(Default)]
+struct Cells([AtomicU64; 5]);
+
+impl Cells {
+    fn load(&self) -> Counts {
+        self.0.each_ref().map(|c| c.load(Relaxed))
+    }
+
+    fn take(&self) -> Counts {
+        self.0.each_ref().map(|c| c.swap(0, Relaxed))
+    }
+}
+
+/// Counters of a service, a destination or a namespace, kept per CPU as C
+/// keeps them (`struct ip_vs_cpu_stats`), with their rates.
 pub(crate) struct Counters {
-    conns: AtomicU64,
-    inpkts: AtomicU64,
-    outpkts: AtomicU64,
-    inbytes: AtomicU64,
-    outbytes: AtomicU64,
+    /// One per possible CPU, never empty.
+    cpus: KVec<Cells>,
     /// Their rate estimator.
     est: EstCells,
     /// Where an [`Estimation`] lists them, or [`NOT_LISTED`]; changed
@@ -91,67 +105,73 @@ pub(crate) struct Counters {
     slot: AtomicUsize,
 }
 
-impl Default for Counters {
-    fn default() -> Self {
-        Counters {
-            conns: AtomicU64::new(0),
-            inpkts: AtomicU64::new(0),
-            outpkts: AtomicU64::new(0),
-            inbytes: AtomicU64::new(0),
-            outbytes: AtomicU64::new(0),
+impl Counters {
+    /// Zeroed counters for every possible CPU.
+    pub(crate) fn new() -> Result<Counters> {
+        let n = cpu::count();
+        let mut cpus = KVec::with_capacity(n, GFP_KERNEL)?;
+        for _ in 0..n {
+            cpus.push(Cells::default(), GFP_KERNEL)?;
+        }
+        Ok(Counters {
+            cpus,
             est: EstCells::default(),
             slot: AtomicUsize::new(NOT_LISTED),
+        })
+    }
+
+    /// The running CPU's share (the first for a CPU number past those
+    /// counted, which cannot be).
+    fn here(&self) -> &Cells {
+        let cpus = &self.cpus[..];
+        match cpus.get(cpu::current()) {
+            Some(c) => c,
+            None => &cpus[0],
         }
     }
-}
 
-impl Counters {
     /// A new connection was scheduled.
     pub(crate) fn conn(&self) {
-        self.conns.fetch_add(1, Relaxed);
+        self.here().0[0].fetch_add(1, Relaxed);
     }
 
     /// A packet of `len` bytes went from a client to a real server.
     pub(crate) fn packet_in(&self, len: usize) {
-        self.inpkts.fetch_add(1, Relaxed);
-        self.inbytes.fetch_add(len as u64, Relaxed);
+        let c = &self.here().0;
+        c[1].fetch_add(1, Relaxed);
+        c[3].fetch_add(len as u64, Relaxed);
     }
 
     /// A packet of `len` bytes went from a real server to a client.
     pub(crate) fn packet_out(&self, len: usize) {
-        self.outpkts.fetch_add(1, Relaxed);
-        self.outbytes.fetch_add(len as u64, Relaxed);
+        let c = &self.here().0;
+        c[2].fetch_add(1, Relaxed);
+        c[4].fetch_add(len as u64, Relaxed);
     }
 
-    fn cells(&self) -> [&AtomicU64; 5] {
-        [
-            &self.conns,
-            &self.inpkts,
-            &self.outpkts,
-            &self.inbytes,
-            &self.outbytes,
-        ]
-    }
-
-    /// The counters now, in the estimator's order.
+    /// The sum of the counters over the CPUs, in the estimator's order.
     fn counts(&self) -> Counts {
-        self.cells().map(|c| c.load(Relaxed))
+        sum(self.cpus.iter().map(Cells::load))
     }
 
-    /// Sets the counters back to zero; gives what they held.
+    /// Sets every CPU's counters back to zero; gives what they held.
     fn take(&self) -> Counts {
-        self.cells().map(|c| c.swap(0, Relaxed))
+        sum(self.cpus.iter().map(Cells::take))
     }
 
     /// The counters and the rates now.
     pub(crate) fn snapshot(&self) -> Kstats {
-        kstats(self.counts(), &self.est)
+        kstats(self.counts()).with_rates(&self.est.rates())
+    }
+
+    /// Each CPU's counters now, without rates (C estimates only the sum).
+    pub(crate) fn each(&self) -> impl Iterator<Item = Kstats> + '_ {
+        self.cpus.iter().map(|c| kstats(c.load()))
     }
 }
 
-/// `counts` as the control interfaces report them, with the rates `est`
-/// estimated.
-fn kstats([conns, inpkts, outpkts, inbytes, outbytes]: Counts, est: &EstCells) -> Kstats {
+/// `counts` as the control interfaces report them.
+fn kstats([conns, inpkts, outpkts, inbytes, outbytes]: Counts) -> Kstats {
     Kstats {
         conns,
         inpkts,
@@ -159,57 +179,6 @@ fn kstats([conns, inpkts, outpkts, inbytes, outbytes]: Counts, est: &EstCells) -
         inbytes,
         outbytes,
         ..Kstats::default()
-    }
-    .with_rates(&est.rates())
-}
-
-/// Counters kept per CPU, as the C IPVS keeps a namespace's totals
-/// (`/proc/net/ip_vs_stats_percpu` shows them).
-pub(crate) struct PerCpu {
-    cpus: KVec<Counters>,
-    /// The rate estimator of their sum.
-    est: EstCells,
-}
-
-impl PerCpu {
-    /// Zeroed counters for every possible CPU.
-    pub(crate) fn new() -> Result<PerCpu> {
-        let n = cpu::count();
-        let mut cpus = KVec::with_capacity(n, GFP_KERNEL)?;
-        for _ in 0..n {
-            cpus.push(Counters::default(), GFP_KERNEL)?;
-        }
-        Ok(PerCpu {
-            cpus,
-            est: EstCells::default(),
-        })
-    }
-
-    /// The running CPU's counters.
-    pub(crate) fn here(&self) -> &Counters {
-        let i = cpu::current();
-        // `new` made one per possible CPU; `here` is only a fallback.
-        self.cpus.get(i).unwrap_or(&self.cpus[0])
-    }
-
-    /// Each CPU's counters now.
-    pub(crate) fn each(&self) -> impl Iterator<Item = Kstats> + '_ {
-        self.cpus.iter().map(Counters::snapshot)
-    }
-
-    /// The sum over the CPUs, with its rates.
-    pub(crate) fn snapshot(&self) -> Kstats {
-        kstats(self.counts(), &self.est)
-    }
-
-    /// The sum of the counters over the CPUs.
-    fn counts(&self) -> Counts {
-        sum(self.cpus.iter().map(Counters::counts))
-    }
-
-    /// Sets every CPU's counters back to zero; gives what they held.
-    fn take(&self) -> Counts {
-        sum(self.cpus.iter().map(Counters::take))
     }
 }
 
@@ -239,12 +208,12 @@ pub(crate) struct Estimation {
     #[pin]
     list: SpinLockIrq<KVVec<Arc<Counters>>>,
     /// The namespace's totals, always estimated.
-    total: Arc<PerCpu>,
+    total: Arc<Counters>,
 }
 
 impl Estimation {
     /// The estimation of a namespace whose totals are `total`.
-    pub(crate) fn new(total: Arc<PerCpu>) -> Result<Arc<Estimation>> {
+    pub(crate) fn new(total: Arc<Counters>) -> Result<Arc<Estimation>> {
         Arc::pin_init(
             pin_init!(Estimation {
                 list <- new_spinlock_irq!(KVVec::new(), "ip_vs_estimation"),

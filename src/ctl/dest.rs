@@ -58,7 +58,7 @@ impl Dest {
     /// A new destination of family `af` as `u` describes it, for the
     /// service counting in `svc_stats`, not linked to it yet.
     pub(crate) fn new(u: &DestUser, af: Af, svc_stats: Arc<Counters>) -> Result<Arc<Dest>> {
-        let stats = Arc::new(Counters::default(), GFP_KERNEL)?;
+        let stats = Arc::new(Counters::new()?, GFP_KERNEL)?;
         let d = Arc::pin_init(
             try_pin_init!(Dest {
                 shared: DestShared {

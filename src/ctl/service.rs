@@ -350,7 +350,7 @@ impl Table {
                 netmask: u.config.netmask,
                 sched: None,
                 pe,
-                stats: Arc::new(Counters::default(), GFP_KERNEL)?,
+                stats: Arc::new(Counters::new()?, GFP_KERNEL)?,
                 est: self.est.clone(),
                 dests: KVec::new(),
                 sysctls: self.sysctls.clone(),
