@@ -10,8 +10,7 @@
 # back with them when added again.
 . "$(dirname "$0")/lib.sh"
 set -u
-tmp=$(mktemp -d)
-trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1' EXIT
 need_tools socat ipvsadm python3
 
 # The services: port, then ipvsadm options.
@@ -51,15 +50,7 @@ scenario() {
 	d ipvsadm -Ln --stats | awk '/->/ { print $2, $3 }'
 }
 
-ipvs_load c || exit $ksft_fail
-scenario >"$tmp/c" 2>&1
-cleanup_all_ns
-ipvs_load "$IPVS_IMPL" || exit $ksft_fail
-scenario >"$tmp/out" 2>&1
-c_out=$(cat "$tmp/c") out=$(cat "$tmp/out")
-echo "# $IPVS_IMPL:"
-printf '%s\n' "$out" | sed 's/^/#   /'
-check_eq "traffic, connections and counters" "$c_out" "$out"
+c_vs_ours scenario "traffic, connections and counters"
 for s in "${services[@]}"; do
 	read -r port method extra <<<"$s"
 	for p in tcp udp; do

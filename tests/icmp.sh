@@ -79,15 +79,7 @@ scenario() {
 		awk '{ printf "%s %s", $1, $2; for (i = 3; i <= 7; i++) printf " %d", $(i + 7) - $i; print "" }'
 }
 
-ipvs_load c || exit $ksft_fail
-scenario >"$tmp/c" 2>&1
-cleanup_all_ns
-ipvs_load "$IPVS_IMPL" || exit $ksft_fail
-scenario >"$tmp/out" 2>&1
-c_out=$(cat "$tmp/c") out=$(cat "$tmp/out")
-echo "# $IPVS_IMPL:"
-printf '%s\n' "$out" | sed 's/^/#   /'
-check_eq "errors, translations and counters" "$c_out" "$out"
+c_vs_ours scenario "errors, translations and counters"
 
 # What C does, spelled out, so that a change in both cannot pass unnoticed.
 check_match "port 90" "port 90: error Connection refused type=3 code=3 info=0 from $VIP" \

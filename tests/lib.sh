@@ -334,6 +334,27 @@ count_rules() {
 	echo "$services services, $dests destinations"
 }
 
+# c_vs_ours SCENARIO WHAT: runs the function SCENARIO (which sets up its
+# namespaces and prints what it sees) on the C IPVS, then from fresh
+# namespaces on $IPVS_IMPL; shows ours, leaves it in $out and checks that
+# both printed the same (WHAT names that). Ends the test if a module does
+# not load. SCENARIO runs in this shell: what it sets up stays for the
+# rest of the test.
+c_vs_ours() {
+	local scenario=$1 what=$2 c_file out_file c_out
+	c_file=$(mktemp) out_file=$(mktemp)
+	ipvs_load c || exit $ksft_fail
+	"$scenario" >"$c_file" 2>&1
+	cleanup_all_ns
+	ipvs_load "$IPVS_IMPL" || exit $ksft_fail
+	"$scenario" >"$out_file" 2>&1
+	c_out=$(cat "$c_file") out=$(cat "$out_file")
+	rm -f "$c_file" "$out_file"
+	echo "# $IPVS_IMPL:"
+	printf '%s\n' "$out" | sed 's/^/#   /'
+	check_eq "$what" "$c_out" "$out"
+}
+
 # bench_header TITLE: the header of a benchmark's summary, TITLE over the
 # measures' column.
 bench_header() {

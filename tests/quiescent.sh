@@ -6,8 +6,7 @@
 # the C IPVS, and what C does spelled out.
 . "$(dirname "$0")/lib.sh"
 set -u
-tmp=$(mktemp -d)
-trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1' EXIT
 need_tools socat ipvsadm python3
 
 scenario() {
@@ -27,15 +26,7 @@ scenario() {
 	done
 }
 
-ipvs_load c || exit $ksft_fail
-scenario >"$tmp/c" 2>&1
-cleanup_all_ns
-ipvs_load "$IPVS_IMPL" || exit $ksft_fail
-scenario >"$tmp/out" 2>&1
-c_out=$(cat "$tmp/c") out=$(cat "$tmp/out")
-echo "# $IPVS_IMPL:"
-printf '%s\n' "$out" | sed 's/^/#   /'
-check_eq "servers reached" "$c_out" "$out"
+c_vs_ours scenario "servers reached"
 
 # Off: the quiescent server keeps its client. On: the client moves to the
 # other server and stays there.
