@@ -14,7 +14,7 @@ use crate::{
     logic::{addr::Af, service::Key},
 };
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::{prelude::*, sync::Arc};
+use kernel::{alloc::KVVec, prelude::*, sync::Arc};
 
 /// How long a destination no connection uses stays (`IP_VS_DEST_TRASH_PERIOD`).
 const PERIOD_SECS: u64 = 120;
@@ -29,7 +29,9 @@ struct Entry {
 
 /// The destination trash of a namespace.
 pub(crate) struct Trash {
-    entries: KVec<Entry>,
+    /// Every destination deleted in the last two minutes or still used:
+    /// after a flush of a big table, more than kmalloc can hold.
+    entries: KVVec<Entry>,
     /// When [`Trash::put`] last expired entries (jiffies).
     expired_at: Option<u64>,
 }
@@ -38,7 +40,7 @@ impl Trash {
     /// An empty trash.
     pub(crate) const fn new() -> Self {
         Trash {
-            entries: KVec::new(),
+            entries: KVVec::new(),
             expired_at: None,
         }
     }
