@@ -22,6 +22,7 @@ use crate::{
     logic::{
         addr::Af, dest::conn_flag, service::Key, svc_hash, tcp_state::TcpState, timeouts::Timeouts,
     },
+    sched::abi::DEST_F_AVAILABLE,
     stats::Counters,
 };
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -259,6 +260,16 @@ impl DataPlane {
         })?;
         svc.pe.as_ref()?;
         Some((svc.clone(), dest.clone()))
+    }
+
+    /// `ip_vs_in_stats()` (`incoming`) and `ip_vs_out_stats()`: a packet of
+    /// `len` bytes of a connection to `dest` counts for the destination,
+    /// its service and the namespace while the destination is available.
+    pub(crate) fn count(&self, dest: &Dest, len: usize, incoming: bool) {
+        if dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
+            dest.count(len, incoming);
+            self.total.packet(len, incoming);
+        }
     }
 
     /// Applies new user timeouts (`ipvsadm --set`).

@@ -25,10 +25,8 @@ use crate::{
     },
     netns::NetIpvs,
     proto::{self, inet_addr, Parsed},
-    sched::abi::DEST_F_AVAILABLE,
     xmit::{self, Outgoing},
 };
-use core::sync::atomic::Ordering::Relaxed;
 use kernel::{prelude::*, sync::Arc};
 
 /// The FORWARD hook before the reply one (`ip_vs_forward_icmp()`): errors
@@ -87,22 +85,6 @@ fn ends(e: &Error) -> (Endpoint, Endpoint) {
     (end(e.iph.saddr, e.sport), end(e.iph.daddr, e.dport))
 }
 
-/// `ip_vs_in_stats()` / `ip_vs_out_stats()` for an error of `len` bytes:
-/// counted while the destination is available.
-fn count(dp: &DataPlane, dest: &Dest, len: usize, incoming: bool) {
-    if dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE == 0 {
-        return;
-    }
-    let total = &dp.total;
-    if incoming {
-        dest.count_in(len);
-        total.packet_in(len);
-    } else {
-        dest.count_out(len);
-        total.packet_out(len);
-    }
-}
-
 /// `ip_vs_nat_icmp()`: an error leaving for the client (`outgoing`) comes
 /// from `to`, the virtual service, about a packet to it; one coming in
 /// goes to `to`, the real server, about a packet from it. The outer and
@@ -146,7 +128,7 @@ pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict 
     {
         return Verdict::Drop;
     }
-    count(dp, &c.dest, skb.len(), false);
+    dp.count(&c.dest, skb.len(), false);
     skb.set_handled();
     Verdict::Accept
 }
@@ -175,7 +157,7 @@ pub(crate) fn incoming(
     if c.fwd == conn_flag::MASQ && !skb.icmp_csum_ok(iph.hlen) {
         return Verdict::Drop;
     }
-    count(dp, &c.dest, skb.len(), true);
+    dp.count(&c.dest, skb.len(), true);
     let out = Outgoing {
         iph,
         icmp_error: true,

@@ -104,8 +104,8 @@ fn serves(dest: &Dest, expire_quiescent: bool) -> bool {
 
 /// A connection of `pkt` (in `skb`) to the persistent service `svc`: to
 /// the server of the client's template, or to a newly scheduled one with a
-/// new template; `expire_quiescent` as [`serves`] takes it. `Err(None)` to leave the packet, `Err(Some(_))` for a
-/// verdict.
+/// new template; `expire_quiescent` as [`serves`] takes it. `Err(None)`
+/// to leave the packet, `Err(Some(_))` for a verdict.
 pub(crate) fn schedule(
     svc: &SvcView,
     conns: &Table,

@@ -17,10 +17,8 @@ use crate::{
     netns::NetIpvs,
     persist,
     proto::{self, inet_addr, Packet, Parsed},
-    sched::abi::DEST_F_AVAILABLE,
     xmit,
 };
-use core::sync::atomic::Ordering::Relaxed;
 
 /// The reply hooks FORWARD and LOCAL_OUT (for local real servers).
 pub(crate) fn handle(net: Net, skb: Skb<'_>) -> Verdict {
@@ -105,11 +103,7 @@ fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
 /// on.
 fn respond(dp: &DataPlane, c: &mut Conn, pkt: &Packet) -> Reply {
     let now = time::jiffies();
-    // `ip_vs_out_stats()`.
-    if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
-        c.dest.count_out(pkt.len);
-        dp.total.packet_out(pkt.len);
-    }
+    dp.count(&c.dest, pkt.len, false);
     pkt.update(c, Direction::Output, &dp.timeouts);
     c.touch(now);
     if c.fwd() == conn_flag::MASQ {

@@ -158,23 +158,13 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
 /// Counts the request on its connection `c`, moves the connection on and
 /// says where the packet goes.
 fn forward(dp: &DataPlane, c: &mut Conn, pkt: &Packet, now: u64) -> Action {
-    count_in(dp, c, pkt);
+    dp.count(&c.dest, pkt.len, true);
     pkt.update(c, Direction::Input, &dp.timeouts);
     c.touch(now);
     Action::Forward {
         fwd: c.fwd(),
         real: c.real,
         dest: c.dest.clone(),
-    }
-}
-
-/// `ip_vs_in_stats()`: the packet counts for its destination, the
-/// destination's service and the namespace while the destination is
-/// available.
-fn count_in(dp: &DataPlane, c: &Conn, pkt: &Packet) {
-    if c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0 {
-        c.dest.count_in(pkt.len);
-        dp.total.packet_in(pkt.len);
     }
 }
 

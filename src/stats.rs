@@ -135,18 +135,13 @@ impl Counters {
         self.here().0[0].fetch_add(1, Relaxed);
     }
 
-    /// A packet of `len` bytes went from a client to a real server.
-    pub(crate) fn packet_in(&self, len: usize) {
+    /// A packet of `len` bytes went from a client to a real server
+    /// (`incoming`) or back.
+    pub(crate) fn packet(&self, len: usize, incoming: bool) {
         let c = &self.here().0;
-        c[1].fetch_add(1, Relaxed);
-        c[3].fetch_add(len as u64, Relaxed);
-    }
-
-    /// A packet of `len` bytes went from a real server to a client.
-    pub(crate) fn packet_out(&self, len: usize) {
-        let c = &self.here().0;
-        c[2].fetch_add(1, Relaxed);
-        c[4].fetch_add(len as u64, Relaxed);
+        let (pkts, bytes) = if incoming { (1, 3) } else { (2, 4) };
+        c[pkts].fetch_add(1, Relaxed);
+        c[bytes].fetch_add(len as u64, Relaxed);
     }
 
     /// The sum of the counters over the CPUs, in the estimator's order.

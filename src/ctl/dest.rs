@@ -14,6 +14,7 @@ use crate::{
     },
     sched::abi::{DestShared, DEST_F_AVAILABLE, DEST_F_OVERLOAD},
     stats::Counters,
+    xmit,
 };
 use core::sync::atomic::{AtomicI32, AtomicU16, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::{
@@ -163,20 +164,12 @@ impl Dest {
         self.svc_stats.replace(stats);
     }
 
-    /// A packet of `len` bytes went from a client to its real server: it
-    /// counts for it and its service.
-    pub(crate) fn count_in(&self, len: usize) {
+    /// A packet of `len` bytes went from a client to its real server
+    /// (`incoming`) or back: it counts for it and its service.
+    pub(crate) fn count(&self, len: usize, incoming: bool) {
         let guard = rcu::read_lock();
-        self.stats.packet_in(len);
-        self.svc_stats.get(&guard).packet_in(len);
-    }
-
-    /// A packet of `len` bytes came back from its real server: it counts
-    /// for it and its service.
-    pub(crate) fn count_out(&self, len: usize) {
-        let guard = rcu::read_lock();
-        self.stats.packet_out(len);
-        self.svc_stats.get(&guard).packet_out(len);
+        self.stats.packet(len, incoming);
+        self.svc_stats.get(&guard).packet(len, incoming);
     }
 
     /// The route to it in `net` (`__ip_vs_get_out_rt()`), `known_nh` for
@@ -188,8 +181,7 @@ impl Dest {
                 return Some(r.clone());
             }
         }
-        let a = &self.shared.addr;
-        let r = Route::output4(net, [a[0], a[1], a[2], a[3]], known_nh)?;
+        let r = Route::output4(net, xmit::v4(&self.shared.addr), known_nh)?;
         // The route it replaces is put once the lock is released.
         let _old = self.route.lock().replace((known_nh, r.clone()));
         Some(r)

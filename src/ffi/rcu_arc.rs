@@ -36,10 +36,11 @@ impl<T: Send + Sync> RcuArc<T> {
     /// The value now, for as long as the RCU read lock `_guard` is held.
     pub(crate) fn get<'a>(&'a self, _guard: &'a rcu::Guard) -> &'a T {
         let p = self.ptr.load(Ordering::Acquire);
-        // SAFETY: by the invariants `p` is alive while the cell holds it;
-        // `replace` drops a value it took out of the cell only after a grace
-        // period, which cannot end while `_guard` holds the read lock, and
-        // `Drop` runs only when no borrow of the cell is left.
+        // `replace` frees a value it takes out only after a grace period,
+        // which cannot end while `_guard` holds the read lock; `Drop` runs
+        // only once no borrow of the cell is left.
+        // SAFETY: `p` is alive while the cell holds it (invariants) or, as
+        // said above, until the read lock goes.
         unsafe { &*p }
     }
 
