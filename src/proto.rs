@@ -135,11 +135,11 @@ impl Packet {
         }
     }
 
-    /// Whether the packet opens a connection: a TCP SYN without RST, or
-    /// any UDP packet (the `*_conn_schedule()` condition without
-    /// `sloppy_tcp`), with the whole header.
-    pub(crate) fn may_open(&self) -> bool {
-        !self.cut && self.tcp.is_none_or(|f| f.syn && !f.rst)
+    /// Whether the packet opens a connection, with the whole header: any
+    /// UDP packet, a TCP SYN without RST, or with `sloppy` (`sloppy_tcp`)
+    /// any TCP packet without RST (the `*_conn_schedule()` condition).
+    pub(crate) fn may_open(&self, sloppy: bool) -> bool {
+        !self.cut && self.tcp.is_none_or(|f| !f.rst && (f.syn || sloppy))
     }
 
     /// What becomes of a packet that has no connection and opens none:

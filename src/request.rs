@@ -125,7 +125,7 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
     }
     // Scheduling takes other locks (the scheduler's, a template's slot).
     drop(slot);
-    if !pkt.may_open() {
+    if !pkt.may_open(sysctls.get(sysctl::index::SLOPPY_TCP) != 0) {
         return Action::Done(pkt.unscheduled());
     }
     let Some(svc) = dp.service(Af::Inet, mark, protocol, &virt.addr, virt.port) else {

@@ -114,6 +114,8 @@ pub(crate) fn sched_var(sched: &CStr) -> Option<usize> {
 pub(crate) mod index {
     /// `expire_nodest_conn`.
     pub(crate) const EXPIRE_NODEST_CONN: usize = 8;
+    /// `sloppy_tcp`.
+    pub(crate) const SLOPPY_TCP: usize = 9;
     /// `expire_quiescent_template`.
     pub(crate) const EXPIRE_QUIESCENT_TEMPLATE: usize = 11;
     /// `conn_reuse_mode`.
@@ -137,6 +139,7 @@ mod tests {
     #[test]
     fn indices_name_their_sysctl() {
         assert_eq!(VARS[index::EXPIRE_NODEST_CONN].name, c"expire_nodest_conn");
+        assert_eq!(VARS[index::SLOPPY_TCP].name, c"sloppy_tcp");
         assert_eq!(
             VARS[index::EXPIRE_QUIESCENT_TEMPLATE].name,
             c"expire_quiescent_template"
