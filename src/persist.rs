@@ -119,13 +119,13 @@ pub(crate) fn schedule(
     // C drops a packet its engine finds nothing in, without an ICMP error.
     let pe_data = fill_param(svc, pkt, skb).map_err(|_| Some(Verdict::Drop))?;
     let mut slot = conns.slot(protocol, &tclient);
-    // `ip_vs_check_template()`: a template to a server that is gone is
-    // dropped.
+    // `ip_vs_check_template()`: a template to a server that is gone is no
+    // longer used.
     let stale = slot
         .find_template(&tvirt, pe_data.as_ref())
         .is_some_and(|t| !serves(&t.dest, expire_quiescent));
     if stale {
-        slot.remove_template(&tvirt, pe_data.as_ref());
+        slot.invalidate_template(&tvirt, pe_data.as_ref());
     }
     if slot.find_template(&tvirt, pe_data.as_ref()).is_none() {
         // The scheduler has a lock of its own.
@@ -207,7 +207,7 @@ pub(crate) fn conn_out(
             .find_template(&virt, pe_data.as_ref())
             .is_some_and(|t| Arc::ptr_eq(&t.dest, &dest) && serves(&t.dest, expire_quiescent));
         if !usable {
-            slot.remove_template(&virt, pe_data.as_ref());
+            slot.invalidate_template(&virt, pe_data.as_ref());
             let timeout = u64::from(svc.timeout) * u64::from(HZ);
             let mut t =
                 Conn::template(protocol, tclient, virt, (dest.clone(), pkt.sport), timeout).ok()?;

@@ -2,8 +2,9 @@
 # A persistent NAT service whose client's server is set to weight 0 (made
 # quiescent): the client's template keeps sending its new connections
 # there, unless the sysctl expire_quiescent_template is on, when the next
-# one drops the template and goes to a server with weight. Ours against
-# the C IPVS, and what C does spelled out.
+# one stops using the template (C keeps it, listed with real port 65535,
+# until it expires) and goes to a server with weight. Ours against the C
+# IPVS, and what C does spelled out.
 . "$(dirname "$0")/lib.sh"
 set -u
 trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1' EXIT
@@ -24,6 +25,8 @@ scenario() {
 		echo "$expire: $first then $(ask tcp 80 "3${expire}002") $(ask tcp 80 "3${expire}003")"
 		d ipvsadm -e -t "$VIP:80" -r "${RS_ADDR[i]}:80" -m -w 1
 	done
+	# The templates (protocol, state, client, virtual, real server).
+	d ipvsadm -Lnc | awk '$4 ~ /:0$/ { print "template:", $1, $3, $4, $5, $6 }' | sort
 }
 
 c_vs_ours scenario "servers reached"
@@ -36,4 +39,9 @@ read -r _ a _ b c <<<"$(grep '^0:' <<<"$out")"
 read -r _ a _ b c <<<"$(grep '^1:' <<<"$out")"
 [[ $a == rs[12] && $b == rs[12] && $b != "$a" && $c == "$b" ]] ||
 	fail "on: the client did not move once to the other server ($a then $b $c)"
+# The template to the quiescent server stays, out of use (real port
+# 65535), beside the new one, until it expires.
+check_eq "templates" "$(printf 'template: TCP 10.0.0.2:0 %s\n' "$VIP:80 ${RS_ADDR[${b#rs}]}:80" \
+	"$VIP:80 ${RS_ADDR[${a#rs}]}:65535" | sort)" \
+	"$(awk '$1 == "template:" { $3 = ""; print }' <<<"$out" | sed 's/  / /' | sort)"
 exit $RET

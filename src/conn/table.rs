@@ -25,6 +25,10 @@ use kernel::{
     sync::{Arc, SpinLockIrq, SpinLockIrqGuard},
 };
 
+/// The real port of a template no longer in use (C's `htons(0xffff)`;
+/// the same in either byte order).
+const INVALID_PORT: u16 = 0xffff;
+
 /// One side of a connection: address (`union nf_inet_addr` layout) and
 /// port (`__be16` bits).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -536,7 +540,22 @@ impl Slot<'_> {
         virt: &Endpoint,
         pe_data: Option<&PeData>,
     ) -> Option<&mut Conn> {
-        self.find(|c| c.virt == *virt && c.is_template() && pe_matches(c.pe_data.as_ref(), pe_data))
+        self.find(|c| {
+            c.virt == *virt
+                && c.is_template()
+                && c.real.port != INVALID_PORT
+                && pe_matches(c.pe_data.as_ref(), pe_data)
+        })
+    }
+
+    /// Takes the template for `virt` out of use (`ip_vs_check_template()`
+    /// on a server that no longer serves): [`Slot::find_template`] passes
+    /// it by from now on, and it stays, listed with real port 65535, until
+    /// it expires and no connection it made is left.
+    pub(crate) fn invalidate_template(&mut self, virt: &Endpoint, pe_data: Option<&PeData>) {
+        if let Some(t) = self.find_template(virt, pe_data) {
+            t.real.port = INVALID_PORT;
+        }
     }
 
     /// The connection a reply from `source` to the client belongs to
@@ -576,12 +595,6 @@ impl Slot<'_> {
     }
 
     /// Removes the template [`Self::find_template`] finds.
-    pub(crate) fn remove_template(&mut self, virt: &Endpoint, pe_data: Option<&PeData>) {
-        self.remove_where(|c| {
-            c.virt == *virt && c.is_template() && pe_matches(c.pe_data.as_ref(), pe_data)
-        });
-    }
-
     /// Removes the first entry of the slot's protocol and client that
     /// `which` accepts.
     fn remove_where(&mut self, which: impl Fn(&Conn) -> bool) {
