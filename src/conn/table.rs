@@ -594,7 +594,6 @@ impl Slot<'_> {
         self.remove_where(|c| c.virt == *virt && !c.is_template());
     }
 
-    /// Removes the template [`Self::find_template`] finds.
     /// Removes the first entry of the slot's protocol and client that
     /// `which` accepts.
     fn remove_where(&mut self, which: impl Fn(&Conn) -> bool) {
