@@ -6,7 +6,8 @@
 //! From the client's side (the request hooks, and FORWARD for errors not
 //! addressed to this host) an error about a packet of the virtual service
 //! goes on to the connection's real server: translated for NAT, as it is
-//! for direct routing and tunnels.
+//! for direct routing and tunnels. With the sysctl `schedule_icmp`, such an
+//! error without a connection makes one, as the request it answers would.
 //!
 //! C: `ip_vs_out_icmp()`, `handle_response_icmp()`, `ip_vs_in_icmp()`,
 //! `ip_vs_forward_icmp()` and `ip_vs_nat_icmp()` in
@@ -17,14 +18,16 @@ use crate::{
     conn::table::{Conn, Endpoint, Slot},
     ctl::dest::Dest,
     dataplane::DataPlane,
-    ffi::{netfilter::Verdict, pernet::Net, skb::Skb},
+    ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{
         dest::conn_flag,
         icmp::{self as msg, Error, Icmp},
         packet::{ip, Ipv4},
+        sysctl,
     },
     netns::NetIpvs,
-    proto::{self, inet_addr, Parsed},
+    proto::{self, inet_addr, Packet, Parsed},
+    request,
     xmit::{self, Outgoing},
 };
 use kernel::{prelude::*, sync::Arc};
@@ -36,7 +39,7 @@ pub(crate) fn forward(net: Net, skb: Skb<'_>) -> Verdict {
         return Verdict::Accept;
     };
     match proto::parse(&skb) {
-        Parsed::Icmp(iph) => incoming(net, &ipvs.dp, skb, &iph, true),
+        Parsed::Icmp(iph) => incoming(net, ipvs, skb, &iph, true),
         _ => Verdict::Accept,
     }
 }
@@ -49,6 +52,17 @@ struct Found {
     dest: Arc<Dest>,
 }
 
+impl Found {
+    fn of(c: &Conn) -> Found {
+        Found {
+            fwd: c.fwd(),
+            virt: c.virt,
+            real: c.real,
+            dest: c.dest.clone(),
+        }
+    }
+}
+
 /// The connection `find` finds, if any; the connection's timer is left as
 /// it is (C puts it back with `__ip_vs_conn_put()`).
 fn lookup(
@@ -58,12 +72,24 @@ fn lookup(
     find: impl for<'s, 't> FnOnce(&'s mut Slot<'t>) -> Option<&'s mut Conn>,
 ) -> Option<Found> {
     let mut slot = dp.conns.slot(protocol, client);
-    find(&mut slot).map(|c| Found {
-        fwd: c.fwd(),
-        virt: c.virt,
-        real: c.real,
-        dest: c.dest.clone(),
-    })
+    find(&mut slot).map(|c| Found::of(c))
+}
+
+/// A new connection for the request whose answer the error `e` (in `skb`)
+/// quotes, which has none (`ip_vs_try_to_schedule()` from
+/// `ip_vs_in_icmp()`); it lives the first timeout of a new connection.
+fn schedule(ipvs: &NetIpvs, skb: &Skb<'_>, e: &Error) -> Result<Found, Verdict> {
+    let dp = &ipvs.dp;
+    let pkt = Packet::answered_by(e);
+    let now = time::jiffies();
+    let mut conn = request::open(dp, &pkt, skb, &ipvs.sysctls, now)?;
+    conn.touch(now);
+    if conn.flags & conn_flag::ONE_PACKET != 0 {
+        return Ok(Found::of(&conn));
+    }
+    let mut slot = dp.conns.slot(pkt.iph.protocol, &conn.client);
+    let c = slot.find_in_or_insert(conn).map_err(|_| Verdict::Drop)?;
+    Ok(Found::of(c))
 }
 
 /// Reads the ICMP message after the IPv4 header `iph`.
@@ -139,7 +165,7 @@ pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict 
 /// (`ip_vs_icmp_xmit()`).
 pub(crate) fn incoming(
     net: Net,
-    dp: &DataPlane,
+    ipvs: &NetIpvs,
     mut skb: Skb<'_>,
     iph: &Ipv4,
     forwarded: bool,
@@ -151,8 +177,16 @@ pub(crate) fn incoming(
     };
     // The quoted packet went from the virtual service to the client.
     let (virt, client) = ends(&e);
-    let Some(c) = lookup(dp, e.iph.protocol, &client, |s| s.find_in(&virt)) else {
-        return Verdict::Accept;
+    let dp = &ipvs.dp;
+    let c = match lookup(dp, e.iph.protocol, &client, |s| s.find_in(&virt)) {
+        Some(c) => c,
+        None if ipvs.sysctls.get(sysctl::index::SCHEDULE_ICMP) != 0 => {
+            match schedule(ipvs, &skb, &e) {
+                Ok(c) => c,
+                Err(v) => return v,
+            }
+        }
+        None => return Verdict::Accept,
     };
     if c.fwd == conn_flag::MASQ && !skb.icmp_csum_ok(iph.hlen) {
         return Verdict::Drop;

@@ -119,6 +119,30 @@ pub(crate) fn inet_addr(a: [u8; 4]) -> [u8; 16] {
 }
 
 impl Packet {
+    /// The request the packet an ICMP error quotes would answer, as
+    /// scheduling sees it (the inverse header `ip_vs_in_icmp()` gives
+    /// `ip_vs_try_to_schedule()`): from the quoted destination to the
+    /// quoted source. It has no payload of its own, so a persistence
+    /// engine finds nothing in it, as C's finds nothing in an ICMP message.
+    pub(crate) fn answered_by(e: &icmp::Error) -> Packet {
+        let iph = Ipv4 {
+            saddr: e.iph.daddr,
+            daddr: e.iph.saddr,
+            ..e.iph
+        };
+        Packet {
+            iph,
+            sport: u16::from_ne_bytes(e.dport),
+            dport: u16::from_ne_bytes(e.sport),
+            tcp: None,
+            cut: false,
+            headers_len: iph.hlen,
+            check_off: iph.hlen,
+            udp_no_check: false,
+            len: 0,
+        }
+    }
+
     /// The sender.
     pub(crate) fn source(&self) -> Endpoint {
         Endpoint {

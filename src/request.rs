@@ -32,8 +32,6 @@ pub(crate) const FTP_PORT: u16 = 21u16.to_be();
 enum Action {
     /// A verdict without more work.
     Done(Verdict),
-    /// No destination for a service: tell the client (`ip_vs_leave()`).
-    Unreachable,
     /// Forward by `fwd` (`IP_VS_CONN_F_*` method) to `real` of `dest`.
     Forward {
         fwd: u32,
@@ -63,7 +61,7 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
     };
     let pkt = match proto::parse(&skb) {
         Parsed::Other => return Verdict::Accept,
-        Parsed::Icmp(iph) => return icmp::incoming(net, &ipvs.dp, skb, &iph, false),
+        Parsed::Icmp(iph) => return icmp::incoming(net, ipvs, skb, &iph, false),
         // The protocol's conn_schedule() cannot read the header.
         Parsed::Truncated => return Verdict::Drop,
         Parsed::Packet(p) | Parsed::Cut(p) => p,
@@ -71,10 +69,6 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
     let action = decide(&ipvs.dp, &pkt, &skb, &ipvs.sysctls);
     match action {
         Action::Done(v) => v,
-        Action::Unreachable => {
-            skb.icmp_send(msg::DEST_UNREACH, msg::PORT_UNREACH, 0);
-            Verdict::Drop
-        }
         Action::Forward { fwd, real, dest } => match fwd {
             conn_flag::MASQ => xmit::nat(net, skb, &pkt, &dest, &real),
             conn_flag::DROUTE => xmit::direct(net, skb, (&pkt).into(), &dest),
@@ -95,7 +89,6 @@ fn reuse_policy(sysctls: &SysctlTable) -> conn_reuse::Policy {
 
 /// Connection, state and counters of a request.
 fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) -> Action {
-    let mark = skb.mark();
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
     let protocol = pkt.iph.protocol;
@@ -128,21 +121,10 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
     if !pkt.may_open(sysctls.get(sysctl::index::SLOPPY_TCP) != 0) {
         return Action::Done(pkt.unscheduled());
     }
-    let Some(svc) = dp.service(Af::Inet, mark, protocol, &virt.addr, virt.port) else {
-        return Action::Done(Verdict::Accept);
-    };
-    let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
-        let expire_quiescent = sysctls.get(sysctl::index::EXPIRE_QUIESCENT_TEMPLATE) != 0;
-        persist::schedule(&svc, &dp.conns, pkt, skb, now, expire_quiescent)
-    } else {
-        schedule(&svc, pkt, &client, &virt)
-    };
-    let mut conn = match conn {
+    let mut conn = match open(dp, pkt, skb, sysctls, now) {
         Ok(c) => c,
-        Err(None) => return leave(&svc, &virt),
-        Err(Some(v)) => return Action::Done(v),
+        Err(v) => return Action::Done(v),
     };
-    dp.total.conn();
     if conn.flags & conn_flag::ONE_PACKET != 0 {
         // A one-packet connection (`-o`, UDP): forwarded, never remembered.
         return forward(dp, &mut conn, pkt, now);
@@ -153,6 +135,36 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
         Ok(c) => forward(dp, c, pkt, now),
         Err(_) => Action::Done(Verdict::Drop),
     }
+}
+
+/// A new connection for `pkt` (in `skb`) to the service it is addressed
+/// to, counted (`ip_vs_try_to_schedule()`), not yet in the table; or the
+/// verdict on a packet that gets none.
+pub(crate) fn open(
+    dp: &DataPlane,
+    pkt: &Packet,
+    skb: &Skb<'_>,
+    sysctls: &SysctlTable,
+    now: u64,
+) -> Result<Conn, Verdict> {
+    let (client, virt) = (pkt.source(), pkt.destination());
+    let protocol = pkt.iph.protocol;
+    let Some(svc) = dp.service(Af::Inet, skb.mark(), protocol, &virt.addr, virt.port) else {
+        return Err(Verdict::Accept);
+    };
+    let conn = if svc.flags & svc_flag::PERSISTENT != 0 {
+        let expire_quiescent = sysctls.get(sysctl::index::EXPIRE_QUIESCENT_TEMPLATE) != 0;
+        persist::schedule(&svc, &dp.conns, pkt, skb, now, expire_quiescent)
+    } else {
+        schedule(&svc, pkt, &client, &virt)
+    };
+    let conn = match conn {
+        Ok(c) => c,
+        Err(None) => return Err(leave(&svc, &virt, skb)),
+        Err(Some(v)) => return Err(v),
+    };
+    dp.total.conn();
+    Ok(conn)
 }
 
 /// Counts the request on its connection `c`, moves the connection on and
@@ -224,12 +236,15 @@ pub(crate) fn new_conn(
     Conn::new(pkt.iph.protocol, *client, *virt, dest, flags)
 }
 
-/// `ip_vs_leave()`: a service without a destination for the packet. Other
-/// ports of an FTP service's address pass; the rest is refused.
-fn leave(svc: &SvcView, virt: &Endpoint) -> Action {
+/// `ip_vs_leave()`: a service without a destination for the packet in
+/// `skb`. Other ports of an FTP service's address pass; the rest is
+/// refused, and the sender told (unless the packet is an ICMP error
+/// itself, which `icmp_send()` answers with nothing).
+fn leave(svc: &SvcView, virt: &Endpoint, skb: &Skb<'_>) -> Verdict {
     if svc.key.port == FTP_PORT && virt.port != FTP_PORT {
-        Action::Done(Verdict::Accept)
+        Verdict::Accept
     } else {
-        Action::Unreachable
+        skb.icmp_send(msg::DEST_UNREACH, msg::PORT_UNREACH, 0);
+        Verdict::Drop
     }
 }

@@ -120,6 +120,8 @@ pub(crate) mod index {
     pub(crate) const EXPIRE_QUIESCENT_TEMPLATE: usize = 11;
     /// `conn_reuse_mode`.
     pub(crate) const CONN_REUSE_MODE: usize = 16;
+    /// `schedule_icmp`.
+    pub(crate) const SCHEDULE_ICMP: usize = 17;
 }
 
 #[cfg(test)]
@@ -145,6 +147,7 @@ mod tests {
             c"expire_quiescent_template"
         );
         assert_eq!(VARS[index::CONN_REUSE_MODE].name, c"conn_reuse_mode");
+        assert_eq!(VARS[index::SCHEDULE_ICMP].name, c"schedule_icmp");
     }
 
     #[test]
