@@ -87,6 +87,10 @@ impl Service {
         }
         Ok(f(&ServiceInfo {
             af: self.key.af.raw(),
+            protocol: self.key.protocol,
+            port: self.key.port,
+            fwmark: self.key.fwmark,
+            addr: self.key.addr,
             flags: self.flags,
             dests: ptrs.as_ptr(),
             n_dests: ptrs.len(),
@@ -115,7 +119,7 @@ impl Service {
                 netmask: self.netmask,
                 sched: self.sched.clone(),
                 pe: self.pe.clone(),
-                members: Members::new(self.key.af.raw(), self.flags, dests, self.sysctls.clone())?,
+                members: Members::new(&self.key, self.flags, dests, self.sysctls.clone())?,
                 stats: self.stats.clone(),
             },
             GFP_KERNEL,

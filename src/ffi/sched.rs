@@ -5,7 +5,7 @@
 
 use super::{bindings, module::UseCount, sysctl::Values};
 use crate::{
-    logic::sysctl::sched_var,
+    logic::{service::Key, sysctl::sched_var},
     sched::{
         self,
         abi::{DestShared, PacketInfo, SchedulerOps, ServiceInfo},
@@ -264,7 +264,7 @@ impl Drop for Bound {
 pub(crate) struct Members<D> {
     dests: KVec<Arc<D>>,
     ptrs: KVec<*const DestShared>,
-    af: u16,
+    key: Key,
     flags: u32,
     /// The scheduler sysctls of the service's namespace.
     sysctls: Arc<Values>,
@@ -284,11 +284,11 @@ impl<D> Members<D> {
 }
 
 impl<D: AsRef<DestShared>> Members<D> {
-    /// The destinations `dests` of a service of family `af` and flags
+    /// The destinations `dests` of the service `key` with the flags
     /// `flags`, in the order the scheduler should see them; `sysctls` are
     /// the scheduler sysctls of the service's namespace.
     pub(crate) fn new(
-        af: u16,
+        key: &Key,
         flags: u32,
         dests: KVec<Arc<D>>,
         sysctls: Arc<Values>,
@@ -304,7 +304,7 @@ impl<D: AsRef<DestShared>> Members<D> {
         Ok(Members {
             dests,
             ptrs,
-            af,
+            key: *key,
             flags,
             sysctls,
         })
@@ -312,7 +312,11 @@ impl<D: AsRef<DestShared>> Members<D> {
 
     fn info(&self, sysctl: i32) -> ServiceInfo {
         ServiceInfo {
-            af: self.af,
+            af: self.key.af.raw(),
+            protocol: self.key.protocol,
+            port: self.key.port,
+            fwmark: self.key.fwmark,
+            addr: self.key.addr,
             flags: self.flags,
             dests: self.ptrs.as_ptr(),
             n_dests: self.ptrs.len(),

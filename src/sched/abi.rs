@@ -58,6 +58,13 @@ pub(crate) struct DestShared {
 pub(crate) struct ServiceInfo {
     /// Address family of the service.
     pub(crate) af: u16,
+    /// Its protocol (`IPPROTO_*`; 0 for a firewall mark), port (`__be16`
+    /// bits), firewall mark (0 for none) and address (`union
+    /// nf_inet_addr` layout): what `ip_vs_scheduler_err()` names it by.
+    pub(crate) protocol: u16,
+    pub(crate) port: u16,
+    pub(crate) fwmark: u32,
+    pub(crate) addr: [u8; 16],
     /// The service's `IP_VS_SVC_F_*` flags (`-b sh-port` and the like).
     pub(crate) flags: u32,
     /// Its destinations, newest first (the C's list order).

@@ -22,7 +22,7 @@
 
 use crate::{
     abi,
-    logic::{Addr, DestId, DestView, Family, Miss, Packet},
+    logic::{Addr, DestId, DestView, Family, Miss, Packet, SvcName},
 };
 use core::{marker::PhantomData, ptr, sync::atomic::Ordering::Relaxed};
 use kernel::{
@@ -205,11 +205,14 @@ impl<'a> Service<'a> {
         }
     }
 
-    /// The service's address family as the log line shows it.
-    fn family_name(&self) -> &'static str {
-        match self.family() {
-            Family::Inet => "IPv4",
-            Family::Inet6 => "IPv6",
+    /// The service as `ip_vs_scheduler_err()` names it.
+    fn name(&self) -> SvcName {
+        SvcName {
+            inet6: self.family() == Family::Inet6,
+            protocol: self.info.protocol,
+            addr: self.info.addr,
+            port: u16::from_be(self.info.port),
+            fwmark: self.info.fwmark,
         }
     }
 }
@@ -415,19 +418,16 @@ fn net_ratelimit() -> bool {
 
 /// `ip_vs_scheduler_err()`: says, rate-limited, why `name` found no
 /// destination for a packet to `svc`.
-///
-/// C names the service by protocol, address and port or by firewall
-/// mark, which [`abi::ServiceInfo`] does not carry yet: until then the
-/// line names its address family.
 fn scheduler_err(name: &CStr, svc: &Service<'_>, miss: Miss) {
     // lblcr's cache miss is only a debug message in C.
     if miss == Miss::Quiet || !net_ratelimit() {
         return;
     }
+    // `SvcName` is pure logic: `core::fmt::Display`, passed on as such.
     pr_err!(
-        "{}: {} service - {}\n",
+        "{}: {} - {}\n",
         name,
-        svc.family_name(),
+        format_args!("{}", svc.name()),
         miss.message()
     );
 }

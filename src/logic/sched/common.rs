@@ -30,7 +30,7 @@
 //! destination one id for its whole life, including a stay in the trash and
 //! its return from there (C revives the very same object).
 
-use core::num::NonZeroU64;
+use core::{fmt, num::NonZeroU64};
 
 /// A handle for one destination, assigned by the glue.
 ///
@@ -263,6 +263,90 @@ impl Miss {
     }
 }
 
+/// A service as `ip_vs_scheduler_err()` names it: `FWM <mark> 0x<MARK>`,
+/// or its protocol, address (`%pI4`, `[%pI6c]`) and port.
+pub(crate) struct SvcName {
+    /// Whether it is an IPv6 service.
+    pub(crate) inet6: bool,
+    /// `IPPROTO_*`.
+    pub(crate) protocol: u16,
+    /// The address, `union nf_inet_addr` layout.
+    pub(crate) addr: [u8; 16],
+    /// The port, host order.
+    pub(crate) port: u16,
+    /// The firewall mark, 0 for none.
+    pub(crate) fwmark: u32,
+}
+
+impl fmt::Display for SvcName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.fwmark != 0 {
+            return write!(f, "FWM {} 0x{:08X}", self.fwmark, self.fwmark);
+        }
+        // `ip_vs_proto_name()`.
+        match self.protocol {
+            0 => f.write_str("IP")?,
+            1 => f.write_str("ICMP")?,
+            6 => f.write_str("TCP")?,
+            17 => f.write_str("UDP")?,
+            58 => f.write_str("ICMPv6")?,
+            132 => f.write_str("SCTP")?,
+            p => write!(f, "IP_{p}")?,
+        }
+        let a = &self.addr;
+        if self.inet6 {
+            f.write_str(" [")?;
+            ipv6_compressed(f, a)?;
+            write!(f, "]:{}", self.port)
+        } else {
+            write!(f, " {}.{}.{}.{}:{}", a[0], a[1], a[2], a[3], self.port)
+        }
+    }
+}
+
+/// Writes `a` as `%pI6c` does (`ip6_compressed_string()`): groups in hex
+/// without leading zeros, the first longest run of two or more zero
+/// groups as `::`, and the last four bytes of IPv4-mapped and ISATAP
+/// addresses dotted.
+fn ipv6_compressed(f: &mut fmt::Formatter<'_>, a: &[u8; 16]) -> fmt::Result {
+    let group = |i: usize| u16::from_be_bytes([a[2 * i], a[2 * i + 1]]);
+    let mapped = a[..10].iter().all(|&b| b == 0) && a[10] == 0xff && a[11] == 0xff;
+    let isatap = a[8] | 0x02 == 0x02 && a[9] == 0 && a[10] == 0x5e && a[11] == 0xfe;
+    let dotted = mapped || isatap;
+    let groups = if dotted { 6 } else { 8 };
+    // The first longest run of zero groups, if longer than one.
+    let mut run: Option<(usize, usize)> = None;
+    for i in 0..groups {
+        let len = (i..groups).take_while(|&j| group(j) == 0).count();
+        if len > 1 && run.is_none_or(|(_, l)| len > l) {
+            run = Some((i, len));
+        }
+    }
+    let mut colon = false;
+    let mut i = 0;
+    while i < groups {
+        if let Some((at, len)) = run.filter(|&(at, _)| at == i) {
+            f.write_str(if colon || at == 0 { "::" } else { ":" })?;
+            colon = false;
+            i += len;
+            continue;
+        }
+        if colon {
+            f.write_str(":")?;
+        }
+        write!(f, "{:x}", group(i))?;
+        colon = true;
+        i += 1;
+    }
+    if dotted {
+        if colon {
+            f.write_str(":")?;
+        }
+        write!(f, "{}.{}.{}.{}", a[12], a[13], a[14], a[15])?;
+    }
+    Ok(())
+}
+
 /// The outcome of one scheduling decision.
 pub(crate) type Pick<'a, D> = Result<&'a D, Miss>;
 
@@ -365,6 +449,54 @@ pub(crate) mod test_util {
 mod tests {
     use super::test_util::*;
     use super::*;
+
+    fn svc_name(inet6: bool, protocol: u16, addr: [u8; 16], port: u16, fwmark: u32) -> String {
+        SvcName {
+            inet6,
+            protocol,
+            addr,
+            port,
+            fwmark,
+        }
+        .to_string()
+    }
+
+    fn v6(groups: [u16; 8]) -> [u8; 16] {
+        let mut a = [0; 16];
+        for (i, g) in groups.iter().enumerate() {
+            a[2 * i..2 * i + 2].copy_from_slice(&g.to_be_bytes());
+        }
+        a
+    }
+
+    #[test]
+    fn service_names_as_c_logs_them() {
+        let v4 = Addr::v4([10, 0, 0, 100]).0;
+        assert_eq!(svc_name(false, 17, v4, 90, 0), "UDP 10.0.0.100:90");
+        assert_eq!(svc_name(false, 6, v4, 80, 0), "TCP 10.0.0.100:80");
+        assert_eq!(svc_name(false, 50, v4, 0, 0), "IP_50 10.0.0.100:0");
+        assert_eq!(svc_name(false, 6, [0; 16], 0, 26), "FWM 26 0x0000001A");
+        let named = |g| svc_name(true, 6, v6(g), 80, 0);
+        assert_eq!(
+            named([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]),
+            "TCP [2001:db8::1]:80"
+        );
+        assert_eq!(named([0; 8]), "TCP [::]:80");
+        assert_eq!(named([0, 0, 0, 0, 0, 0, 0, 1]), "TCP [::1]:80");
+        assert_eq!(named([1, 0, 0, 0, 0, 0, 0, 0]), "TCP [1::]:80");
+        // A single zero group stays; of two equal runs the first goes.
+        assert_eq!(named([1, 0, 2, 3, 4, 5, 6, 7]), "TCP [1:0:2:3:4:5:6:7]:80");
+        assert_eq!(named([1, 0, 0, 2, 0, 0, 3, 4]), "TCP [1::2:0:0:3:4]:80");
+        assert_eq!(named([1, 0, 0, 2, 0, 0, 0, 4]), "TCP [1:0:0:2::4]:80");
+        assert_eq!(
+            named([0, 0, 0, 0, 0, 0xffff, 0x0a00, 0x0001]),
+            "TCP [::ffff:10.0.0.1]:80"
+        );
+        assert_eq!(
+            named([0xfe80, 0, 0, 0, 0, 0x5efe, 0xc000, 0x0201]),
+            "TCP [fe80::5efe:192.0.2.1]:80"
+        );
+    }
 
     #[test]
     fn fold_matches_c() {
