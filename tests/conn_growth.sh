@@ -4,8 +4,11 @@
 # send two requests and get two answers. Every flow must stay one
 # connection (its second request and both answers found in the table),
 # whatever the table does to hold them (ours grows its stripes of buckets;
-# the C IPVS of 7.x resizes its table). The connection count, the service's
-# counters and the answers must be the same as with the C IPVS.
+# the C IPVS of 7.x resizes its table). Then each flow sends once more
+# with a UDP timeout of 2 s, the table empties (ours shrinks its stripes
+# back), and the 2,000 flows come again, to a table that must grow anew.
+# The connection counts, the service's counters and the answers must be
+# the same as with the C IPVS.
 . "$(dirname "$0")/lib.sh"
 set -u
 tmp=$(mktemp -d)
@@ -14,11 +17,11 @@ need_tools ipvsadm python3
 
 FLOWS=2000
 # The client: FLOWS sockets, from ports 20000 and up, in batches small
-# enough for the servers' receive buffers; prints how many answers came
-# back to the first and to the second request.
+# enough for the servers' receive buffers, each sending ROUNDS requests
+# one after the other; prints how many answers came back in each round.
 CLIENT='
 import resource, select, socket, sys
-flows, vip = int(sys.argv[1]), sys.argv[2]
+flows, vip, rounds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 resource.setrlimit(resource.RLIMIT_NOFILE, (flows + 64, flows + 64))
 socks = []
 for i in range(flows):
@@ -46,7 +49,7 @@ def round_trip(batch):
                 poller.unregister(fd)
                 got += 1
     return got
-print("answers:", round_trip(100), round_trip(100))
+print("answers:", *(round_trip(100) for _ in range(rounds)))
 '
 
 # scenario: the service, the traffic, what the director counted.
@@ -56,10 +59,31 @@ scenario() {
 	for i in 1 2; do
 		ip netns exec "$director" ipvsadm -a -u "$VIP:80" -r "${RS_ADDR[i]}:80" -m
 	done
-	ip netns exec "$client" python3 -c "$CLIENT" "$FLOWS" "$VIP"
-	echo "connections: $(ip netns exec "$director" ipvsadm -Lnc | grep -c '^UDP')"
-	# Conns InPkts OutPkts of the service and of each destination.
-	ip netns exec "$director" ipvsadm -Ln --stats | awk '/^UDP|->/ && NR > 3 { print $2, $3, $4, $5 }'
+	ip netns exec "$client" python3 -c "$CLIENT" "$FLOWS" "$VIP" 2
+	counts
+	d ipvsadm --set 0 0 2
+	ip netns exec "$client" python3 -c "$CLIENT" "$FLOWS" "$VIP" 1
+	busywait 60000 no_conns
+	echo "after the timeout: $(conns)"
+	d ipvsadm --set 0 0 300
+	ip netns exec "$client" python3 -c "$CLIENT" "$FLOWS" "$VIP" 2
+	counts
+}
+
+# conns: how many UDP connections the director has.
+conns() {
+	d ipvsadm -Lnc | grep -c '^UDP'
+}
+
+no_conns() {
+	[ "$(conns)" = 0 ]
+}
+
+# counts: the connections, and Conns InPkts OutPkts of the service and of
+# each destination.
+counts() {
+	echo "connections: $(conns)"
+	d ipvsadm -Ln --stats | awk '/^UDP|->/ && NR > 3 { print $2, $3, $4, $5 }'
 }
 
 ipvs_load c conn_tab_bits=8 || exit $ksft_fail
@@ -70,6 +94,10 @@ scenario >"$tmp/out" 2>&1
 echo "# $IPVS_IMPL:"
 sed 's/^/#   /' "$tmp/out"
 check_eq "answers and counters" "$(cat "$tmp/c")" "$(cat "$tmp/out")"
-check_eq "answers" "answers: $FLOWS $FLOWS" "$(grep '^answers' "$tmp/out")"
-check_eq "connections" "connections: $FLOWS" "$(grep '^connections' "$tmp/out")"
+check_eq "answers" "answers: $FLOWS $FLOWS
+answers: $FLOWS
+answers: $FLOWS $FLOWS" "$(grep '^answers' "$tmp/out")"
+check_eq "connections" "connections: $FLOWS
+after the timeout: 0
+connections: $FLOWS" "$(grep '^connections\|^after' "$tmp/out")"
 exit $RET

@@ -360,6 +360,8 @@ struct Stripe {
     buckets: KVec<KVec<Conn>>,
     /// How many entries the buckets hold.
     count: usize,
+    /// How many buckets it started with: it shrinks back to that.
+    initial: usize,
 }
 
 impl Stripe {
@@ -368,34 +370,38 @@ impl Stripe {
         for _ in 0..len {
             buckets.push(KVec::new(), GFP_KERNEL)?;
         }
-        Ok(Stripe { buckets, count: 0 })
+        Ok(Stripe {
+            buckets,
+            count: 0,
+            initial: len,
+        })
     }
 
-    /// Doubles the buckets when they hold too many entries. In atomic
-    /// context: when memory is short, the stripe stays as it is (longer
-    /// chains, nothing lost).
-    fn grow(&mut self, stripes: usize) {
-        let len = self.buckets.len();
-        if !conn_tab::should_grow(self.count, len) {
+    /// Doubles the buckets when they hold too many entries, halves them
+    /// when they hold few ([`conn_tab::resized`]). In atomic context: when
+    /// memory is short, the stripe stays as it is (longer chains, nothing
+    /// lost).
+    fn resize(&mut self, stripes: usize) {
+        let Some(len) = conn_tab::resized(self.count, self.buckets.len(), self.initial) else {
             return;
-        }
-        let Some(mut grown) = Self::split(&self.buckets, stripes, len * 2) else {
+        };
+        let Some(mut resized) = Self::buckets_for(&self.buckets, stripes, len) else {
             return;
         };
         for old in self.buckets.iter_mut() {
             for c in old.drain_all() {
-                let b = conn_tab::bucket_of(c.hash(), stripes, len * 2);
+                let b = conn_tab::bucket_of(c.hash(), stripes, len);
                 // Each new bucket has room for all of its entries: no
                 // allocation, so no failure.
-                let _ = grown[b].push(c, GFP_ATOMIC);
+                let _ = resized[b].push(c, GFP_ATOMIC);
             }
         }
-        self.buckets = grown;
+        self.buckets = resized;
     }
 
     /// `len` empty buckets, each with room for the entries of `buckets`
     /// that it will hold.
-    fn split(buckets: &[KVec<Conn>], stripes: usize, len: usize) -> Option<KVec<KVec<Conn>>> {
+    fn buckets_for(buckets: &[KVec<Conn>], stripes: usize, len: usize) -> Option<KVec<KVec<Conn>>> {
         let flags = GFP_ATOMIC | __GFP_NOWARN;
         let mut room = KVec::from_elem(0usize, len, flags).ok()?;
         for c in buckets.iter().flat_map(|b| b.iter()) {
@@ -449,7 +455,7 @@ impl Table {
     /// Drops every connection that expired by `now` (what each C
     /// connection's timer does); a template that still controls
     /// connections lives another period (`ip_vs_conn_expire()`). One
-    /// stripe at a time.
+    /// stripe at a time, each shrinking if it was left with few entries.
     pub(crate) fn expire(&self, now: u64) {
         for stripe in self.stripes.iter() {
             let mut s = stripe.lock();
@@ -468,6 +474,7 @@ impl Table {
                 count += bucket.len();
             }
             s.count = count;
+            s.resize(self.stripes.len());
         }
     }
 
@@ -580,7 +587,7 @@ impl Slot<'_> {
             return Err(EINVAL);
         }
         self.stripe.count += 1;
-        self.stripe.grow(self.stripes);
+        self.stripe.resize(self.stripes);
         let bucket = self.bucket();
         if let Err(e) = bucket.push(conn, GFP_ATOMIC) {
             self.stripe.count -= 1;

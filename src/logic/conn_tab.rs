@@ -2,8 +2,9 @@
 
 //! Sizing of the connection table from the `conn_tab_bits` parameter, and
 //! its layout: the buckets are split into stripes, each under a lock of its
-//! own and growing on its own, so that the packet path never takes a lock
-//! of the whole table and a busy table does not end up with long chains.
+//! own and growing (and shrinking back) on its own, so that the packet path
+//! never takes a lock of the whole table and a busy table does not end up
+//! with long chains.
 //!
 //! C: `ip_vs_conn_init()` in
 //! [`net/netfilter/ipvs/ip_vs_conn.c`](srctree/net/netfilter/ipvs/ip_vs_conn.c);
@@ -66,9 +67,19 @@ pub(crate) fn bucket_of(hash: u32, stripes: usize, len: usize) -> usize {
     ((hash as usize) >> stripes.trailing_zeros()) & (len - 1)
 }
 
-/// Whether a stripe of `len` buckets holding `count` entries should double.
-pub(crate) fn should_grow(count: usize, len: usize) -> bool {
-    count > len * MAX_LOAD && len < MAX_STRIPE
+/// How many buckets a stripe of `len` buckets holding `count` entries
+/// should have, if not `len`: twice as many over [`MAX_LOAD`] entries a
+/// bucket (up to [`MAX_STRIPE`]), half as many under half an entry a
+/// bucket (down to the `initial` size), so that a stripe a burst grew
+/// gives its memory back, and one on the edge does not go back and forth.
+pub(crate) fn resized(count: usize, len: usize, initial: usize) -> Option<usize> {
+    if count > len * MAX_LOAD && len < MAX_STRIPE {
+        Some(len * 2)
+    } else if count * 2 < len && len > initial {
+        Some(len / 2)
+    } else {
+        None
+    }
 }
 
 /// The number of bits the table really gets for a requested `bits`.
@@ -144,6 +155,31 @@ mod tests {
     }
 
     #[test]
+    fn stripes_grow_under_load_and_shrink_back() {
+        assert_eq!(resized(8, 4, 4), None);
+        assert_eq!(resized(9, 4, 4), Some(8));
+        assert_eq!(resized(usize::MAX / 4, MAX_STRIPE, 4), None);
+        // Down to the initial size, not under.
+        assert_eq!(resized(0, 4, 4), None);
+        assert_eq!(resized(0, 8, 4), Some(4));
+        assert_eq!(resized(3, 8, 4), Some(4));
+        assert_eq!(resized(4, 8, 4), None);
+        // Never back right after a step: halving leaves a load under one,
+        // doubling one over one.
+        for len in [8, 16, 1024] {
+            for count in 0..=len * MAX_LOAD * 2 {
+                if let Some(to) = resized(count, len, 4) {
+                    let next = resized(count, to, 4);
+                    assert!(
+                        next.is_none_or(|n| (n > to) == (to > len)),
+                        "{count}: {len} {to}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn growing_splits_buckets_within_the_stripe() {
         let n = 1024;
         for port in 0..2000u16 {
@@ -175,13 +211,6 @@ mod tests {
         assert!(per_stripe.iter().filter(|&&n| n == 0).count() < 40);
         assert!(per_stripe.iter().all(|&n| n <= 14));
         assert!(per_bucket.iter().all(|&n| n <= 8));
-    }
-
-    #[test]
-    fn grows_past_the_load_factor_up_to_the_cap() {
-        assert!(!should_grow(8, 4));
-        assert!(should_grow(9, 4));
-        assert!(!should_grow(usize::MAX, MAX_STRIPE));
     }
 
     #[test]
