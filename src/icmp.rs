@@ -8,6 +8,8 @@
 //! goes on to the connection's real server: translated for NAT, as it is
 //! for direct routing and tunnels. With the sysctl `schedule_icmp`, such an
 //! error without a connection makes one, as the request it answers would.
+//! An error about a packet this host tunnelled (IP-in-IP) to a real server
+//! goes back to the client whose packet was inside.
 //!
 //! C: `ip_vs_out_icmp()`, `handle_response_icmp()`, `ip_vs_in_icmp()`,
 //! `ip_vs_forward_icmp()` and `ip_vs_nat_icmp()` in
@@ -20,8 +22,8 @@ use crate::{
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{
-        dest::conn_flag,
-        icmp::{self as msg, Error, Icmp},
+        dest::{conn_flag, tun_type},
+        icmp::{self as msg, Error, Icmp, Tunnel},
         packet::{ip, Ipv4},
         sysctl,
     },
@@ -39,9 +41,20 @@ pub(crate) fn forward(net: Net, skb: Skb<'_>) -> Verdict {
         return Verdict::Accept;
     };
     match proto::parse(&skb) {
-        Parsed::Icmp(iph) => incoming(net, ipvs, skb, &iph, true),
+        Parsed::Icmp(iph) => incoming(net, ipvs, skb, &iph, Hook::Forward),
         _ => Verdict::Accept,
     }
+}
+
+/// The hook an ICMP message from a client's side came in by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hook {
+    /// LOCAL_IN: addressed to this host.
+    LocalIn,
+    /// LOCAL_OUT: sent by this host.
+    LocalOut,
+    /// FORWARD: passing through.
+    Forward,
 }
 
 /// What the packet path needs of the connection an error is about.
@@ -141,7 +154,7 @@ fn nat(skb: &mut Skb<'_>, iph: &Ipv4, e: &Error, outgoing: bool, to: &Endpoint) 
 pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict {
     let e = match read(&skb, iph) {
         Icmp::Truncated => return Verdict::Drop,
-        Icmp::Other => return Verdict::Accept,
+        Icmp::Other | Icmp::Tunnel(_) => return Verdict::Accept,
         Icmp::Error(e) => e,
     };
     // The quoted packet went from the client to the server.
@@ -168,11 +181,16 @@ pub(crate) fn incoming(
     ipvs: &NetIpvs,
     mut skb: Skb<'_>,
     iph: &Ipv4,
-    forwarded: bool,
+    hook: Hook,
 ) -> Verdict {
     let e = match read(&skb, iph) {
         Icmp::Truncated => return Verdict::Drop,
         Icmp::Other => return Verdict::Accept,
+        // Errors about this host's tunnel packets come to this host.
+        Icmp::Tunnel(t) if hook == Hook::LocalIn => {
+            return tunnel_error(net, &ipvs.dp, skb, iph, &t)
+        }
+        Icmp::Tunnel(_) => return Verdict::Accept,
         Icmp::Error(e) => e,
     };
     // The quoted packet went from the virtual service to the client.
@@ -197,12 +215,67 @@ pub(crate) fn incoming(
         icmp_error: true,
     };
     match c.fwd {
-        conn_flag::MASQ => nat_xmit(net, skb, out, &e, (&c.dest, &c.real), forwarded),
+        conn_flag::MASQ => nat_xmit(net, skb, out, &e, (&c.dest, &c.real), hook == Hook::Forward),
         conn_flag::DROUTE => xmit::direct(net, skb, out, &c.dest),
         conn_flag::TUNNEL => xmit::tunnel(net, skb, out, &c.dest),
         // Local node and bypass: the local stack delivers it.
         _ => Verdict::Accept,
     }
+}
+
+/// An error about an IP-in-IP packet (`t`, in `skb` with the outer header
+/// `iph`) that this host tunnelled to a real server (the tunnel part of
+/// `ip_vs_in_icmp()`): the client whose packet was inside gets the error
+/// from the virtual service instead; for "fragmentation needed" the path
+/// MTU towards the server is lowered first, and the client learns the MTU
+/// left inside the tunnel (if its packet forbade fragmentation; if not,
+/// the error ends here).
+fn tunnel_error(net: Net, dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4, t: &Tunnel) -> Verdict {
+    // The inner packet went from the client to the virtual service.
+    let (client, virt) = ends(&t.inner);
+    let Some(c) = lookup(dp, t.inner.iph.protocol, &client, |s| s.find_in(&virt)) else {
+        return Verdict::Accept;
+    };
+    // C finds the tunnel among all destinations by its address first; when
+    // this host tunnelled the packet, that is the connection's own.
+    let ours = c.fwd == conn_flag::TUNNEL
+        && c.dest.tun_type() == tun_type::IPIP
+        && c.dest.shared.addr == inet_addr(t.server);
+    if !ours {
+        return Verdict::Accept;
+    }
+    if !skb.icmp_csum_ok(iph.hlen) {
+        return Verdict::Drop;
+    }
+    let mut info = t.info;
+    if t.kind == msg::DEST_UNREACH && t.code == msg::FRAG_NEEDED {
+        let mtu = t.info & 0xffff;
+        if skb
+            .update_pmtu_at(net, t.ipip_off, t.ipip_hlen, mtu)
+            .is_err()
+            || !t.inner.iph.dont_fragment()
+        {
+            skb.consume();
+            return Verdict::Stolen;
+        }
+        // The route to the server knows best, as it now stands.
+        let mtu = c.dest.kept_route_mtu().unwrap_or(mtu as usize);
+        let mtu = if mtu > 68 + t.ipip_hlen {
+            mtu - t.ipip_hlen
+        } else {
+            mtu
+        };
+        info = u32::try_from(mtu).unwrap_or(u32::MAX);
+    }
+    let len = skb.len().saturating_sub(t.inner.off);
+    let error = (t.kind, t.code, info);
+    if skb
+        .icmp_send_inner(t.inner.off, t.inner.iph.hlen, error)
+        .is_ok()
+    {
+        dp.count(&c.dest, len, false);
+    }
+    Verdict::Stolen
 }
 
 /// The NAT part of `ip_vs_icmp_xmit()`: the error goes to the real server

@@ -61,7 +61,14 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
     };
     let pkt = match proto::parse(&skb) {
         Parsed::Other => return Verdict::Accept,
-        Parsed::Icmp(iph) => return icmp::incoming(net, ipvs, skb, &iph, false),
+        Parsed::Icmp(iph) => {
+            let hook = if local {
+                icmp::Hook::LocalOut
+            } else {
+                icmp::Hook::LocalIn
+            };
+            return icmp::incoming(net, ipvs, skb, &iph, hook);
+        }
         // The protocol's conn_schedule() cannot read the header.
         Parsed::Truncated => return Verdict::Drop,
         Parsed::Packet(p) | Parsed::Cut(p) => p,

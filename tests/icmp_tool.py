@@ -10,6 +10,10 @@
       sends each ICMP error from CADDR to VADDR, quoting a packet
       VADDR:VPORT -> CADDR:CPORT of PROTO (udp or tcp) with DF; with "bad"
       its ICMP checksum is wrong.
+  icmp_tool.py tunnel DIRECTOR SERVER VADDR CADDR TYPE,CODE,INFO,PROTO,VPORT,CPORT[,nodf]...
+      sends each ICMP error to DIRECTOR, quoting an IP-in-IP packet
+      DIRECTOR -> SERVER that carries a packet CADDR:CPORT -> VADDR:VPORT
+      of PROTO, with DF unless "nodf".
   icmp_tool.py capture OUT READY
       appends a line to OUT for every ICMP error arriving here (raw socket),
       once listening touches READY.
@@ -34,27 +38,47 @@ def csum(b):
     return ~s & 0xFFFF
 
 
-def iphdr(src, dst, proto, payload_len):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + payload_len, 1, 0x4000, 64,
+def iphdr(src, dst, proto, payload_len, df=True):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + payload_len, 1,
+                    0x4000 if df else 0, 64,
                     proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
     return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+
+
+def l4(proto, sport, dport):
+    if proto == socket.IPPROTO_UDP:
+        return struct.pack("!HHHH", sport, dport, 13, 0) + b"hello"
+    return struct.pack("!HHII", sport, dport, 1, 0)
 
 
 def error(spec, vaddr, caddr):
     f = spec.split(",")
     t, code, info, proto, vport, cport = f[:6]
     proto = PROTOS[proto]
-    vport, cport = int(vport), int(cport)
-    if proto == socket.IPPROTO_UDP:
-        l4 = struct.pack("!HHHH", vport, cport, 13, 0) + b"hello"
-    else:
-        l4 = struct.pack("!HHII", vport, cport, 1, 0)
-    quoted = iphdr(vaddr, caddr, proto, len(l4)) + l4
+    seg = l4(proto, int(vport), int(cport))
+    quoted = iphdr(vaddr, caddr, proto, len(seg)) + seg
     body = struct.pack("!BBHI", int(t), int(code), 0, int(info)) + quoted
     c = csum(body)
     if f[6:] == ["bad"]:
         c ^= 0x5555
     return body[:2] + struct.pack("!H", c) + body[4:]
+
+
+def tunnel_error(spec, director, server, vaddr, caddr):
+    f = spec.split(",")
+    t, code, info, proto, vport, cport = f[:6]
+    proto = PROTOS[proto]
+    seg = l4(proto, int(cport), int(vport))
+    inner = iphdr(caddr, vaddr, proto, len(seg), df="nodf" not in f[6:]) + seg
+    quoted = iphdr(director, server, socket.IPPROTO_IPIP, len(inner)) + inner
+    body = struct.pack("!BBHI", int(t), int(code), 0, int(info)) + quoted
+    return body[:2] + struct.pack("!H", csum(body)) + body[4:]
+
+
+def send_tunnel(director, server, vaddr, caddr, specs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    for spec in specs:
+        s.sendto(tunnel_error(spec, director, server, vaddr, caddr), (director, 0))
 
 
 def send(vaddr, caddr, specs):
@@ -113,6 +137,8 @@ if __name__ == "__main__":
         recverr(args[0], int(args[1]), int(args[2]))
     elif cmd == "send":
         send(args[0], args[1], args[2:])
+    elif cmd == "tunnel":
+        send_tunnel(args[0], args[1], args[2], args[3], args[4:])
     elif cmd == "capture":
         capture(args[0], args[1])
     else:

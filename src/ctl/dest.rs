@@ -187,6 +187,12 @@ impl Dest {
         Some(r)
     }
 
+    /// The MTU of the route it keeps, if it keeps one (C's
+    /// `dest->dest_dst`, taken as it is).
+    pub(crate) fn kept_route_mtu(&self) -> Option<usize> {
+        self.route.lock().as_ref().map(|(_, r)| r.mtu())
+    }
+
     /// Whether this is the destination `af`, `addr`, `port` names
     /// (`ip_vs_lookup_dest()`); `addr` as stored.
     pub(crate) fn is(&self, af: Af, addr: &[u8; 16], port: u16) -> bool {

@@ -344,6 +344,47 @@ void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info)
 	icmp_send(skb, type, code, htonl(info));
 }
 
+int ipvs_rs_update_pmtu_at(struct sk_buff *skb, struct net *net, unsigned int off,
+			   unsigned int hlen, u32 mtu)
+{
+	int at = skb_network_offset(skb) + off;
+
+	if (at < 0 || !pskb_may_pull(skb, at + hlen))
+		return -EINVAL;
+	/* ipv4_update_pmtu() reads the header at skb->data. */
+	__skb_pull(skb, at);
+	ipv4_update_pmtu(skb, net, mtu, 0, 0);
+	__skb_push(skb, at);
+	return 0;
+}
+
+int ipvs_rs_icmp_send_inner(struct sk_buff *skb, unsigned int off, unsigned int hlen,
+			    u8 type, u8 code, u32 info)
+{
+	int err = -EINVAL;
+
+	if (!pskb_pull(skb, skb_network_offset(skb) + off))
+		goto out;
+	skb_reset_network_header(skb);
+	memset(&IPCB(skb)->opt, 0, sizeof(IPCB(skb)->opt));
+	if (!pskb_may_pull(skb, hlen))
+		goto out;
+	skb_set_transport_header(skb, hlen);
+	/* Revalidated once in the linear part, as C does. */
+	if (ip_hdr(skb)->ihl * 4 != hlen)
+		goto out;
+	icmp_send(skb, type, code, htonl(info));
+	err = 0;
+out:
+	consume_skb(skb);
+	return err;
+}
+
+void ipvs_rs_consume(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
 bool ipvs_rs_icmp_csum_ok(struct sk_buff *skb, unsigned int toff)
 {
 	if (skb_csum_unnecessary(skb) || !skb->dev)

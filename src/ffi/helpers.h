@@ -213,6 +213,29 @@ void ipvs_rs_send(struct net *net, struct sk_buff *skb);
 void ipvs_rs_icmp_send(struct sk_buff *skb, u8 type, u8 code, u32 info);
 
 /*
+ * ipv4_update_pmtu(skb, net, mtu, 0, 0) for the IPv4 header at off from the
+ * network header (made linear for hlen bytes), which it reads at skb->data:
+ * pulled there for the call, pushed back after. 0, or -EINVAL when the
+ * packet is too short.
+ */
+int ipvs_rs_update_pmtu_at(struct sk_buff *skb, struct net *net, unsigned int off,
+			   unsigned int hlen, u32 mtu);
+
+/*
+ * The IPIP part of ip_vs_in_icmp(): strips the packet down to the IPv4
+ * header at off from the network header (hlen bytes long, made linear),
+ * clears its IP options control block and sends the error icmp_send(skb,
+ * type, code, htonl(info)) about it. 0 once sent, -EINVAL when the packet
+ * is too short or the header's length is not hlen. Consumes skb either
+ * way (the hook answers NF_STOLEN).
+ */
+int ipvs_rs_icmp_send_inner(struct sk_buff *skb, unsigned int off, unsigned int hlen,
+			    u8 type, u8 code, u32 info);
+
+/* consume_skb(skb): the hook is done with it (NF_STOLEN). */
+void ipvs_rs_consume(struct sk_buff *skb);
+
+/*
  * ip_vs_checksum_common_check(skb, toff, IPPROTO_ICMP, AF_INET): whether
  * the ICMP checksum of the message at offset toff from skb->data is right
  * (or needs no check: already validated, or generated on this host).

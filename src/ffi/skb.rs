@@ -251,6 +251,49 @@ impl Skb<'_> {
         unsafe { bindings::ipvs_rs_ip_select_ident(net.as_ptr(), self.as_ptr()) }
     }
 
+    /// Sets the path MTU towards the destination of the IPv4 header at
+    /// `off`, `hlen` bytes long, to `mtu` (`ipv4_update_pmtu()`).
+    pub(crate) fn update_pmtu_at(&mut self, net: Net, off: usize, hlen: usize, mtu: u32) -> Result {
+        self.data_off(off, hlen)?;
+        let (off, hlen) = (u32::try_from(off)?, u32::try_from(hlen)?);
+        // SAFETY: Live packet owned by the hook; the helper checks the
+        // length and puts the network header back; `net` is live.
+        to_result(unsafe {
+            bindings::ipvs_rs_update_pmtu_at(self.as_ptr(), net.as_ptr(), off, hlen, mtu)
+        })
+    }
+
+    /// Strips the packet down to the IPv4 header at `off`, `hlen` bytes
+    /// long, and sends the ICMP error `kind`, `code`, `info` about that
+    /// packet (`icmp_send()`). The packet is gone either way: the hook
+    /// answers "stolen".
+    pub(crate) fn icmp_send_inner(
+        self,
+        off: usize,
+        hlen: usize,
+        (kind, code, info): (u8, u8, u32),
+    ) -> Result {
+        let range = self
+            .data_off(off, hlen)
+            .and_then(|_| Ok((u32::try_from(off)?, u32::try_from(hlen)?)));
+        let Ok((off, hlen)) = range else {
+            self.consume();
+            return Err(EINVAL);
+        };
+        // SAFETY: Live packet owned by the hook, which gives it up here
+        // (the view is consumed).
+        to_result(unsafe {
+            bindings::ipvs_rs_icmp_send_inner(self.as_ptr(), off, hlen, kind, code, info)
+        })
+    }
+
+    /// Frees the packet: the hook answers "stolen".
+    pub(crate) fn consume(self) {
+        // SAFETY: Live packet owned by the hook, which gives it up here
+        // (the view is consumed).
+        unsafe { bindings::ipvs_rs_consume(self.as_ptr()) }
+    }
+
     /// Sends the routed packet on through the LOCAL_OUT hooks (IPVS no
     /// longer touches it). The packet is gone: the hook answers "stolen".
     pub(crate) fn send(self, net: Net) {

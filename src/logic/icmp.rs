@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! ICMP errors about connections: which messages IPVS looks into, the
-//! packet they quote (its IPv4 header and ports), and the quoted header's
-//! checksum once NAT changed an address in it.
+//! packet they quote (its IPv4 header and ports, or, for an IP-in-IP
+//! packet, the packet inside), and the quoted header's checksum once NAT
+//! changed an address in it.
 //!
 //! C: `ip_vs_out_icmp()`, `ip_vs_in_icmp()` and `ip_vs_nat_icmp()` in
 //! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
@@ -20,6 +21,8 @@ pub(crate) const PORT_UNREACH: u8 = 3;
 pub(crate) const FRAG_NEEDED: u8 = 4;
 /// `ICMP_EXC_TTL` (a code of `TIME_EXCEEDED`).
 pub(crate) const EXC_TTL: u8 = 0;
+/// `IPPROTO_IPIP`.
+const IPIP: u8 = 4;
 /// `struct icmphdr`.
 pub(crate) const HDR_LEN: usize = 8;
 /// The quoted IPv4 header's checksum offset.
@@ -27,8 +30,8 @@ const IP_CHECK: usize = 10;
 /// `IP_OFFSET` of `frag_off`, host order.
 const IP_OFFSET: u16 = 0x1fff;
 /// The most of an ICMP message IPVS reads: its header, the longest quoted
-/// IPv4 header and the quoted ports.
-pub(crate) const MAX_READ: usize = HDR_LEN + 60 + 4;
+/// IP-in-IP header, the longest IPv4 header inside and its ports.
+pub(crate) const MAX_READ: usize = HDR_LEN + 60 + 60 + 4;
 
 /// An ICMP error about a TCP or UDP packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +69,28 @@ pub(crate) enum Icmp {
     Other,
     /// An error about a TCP or UDP packet, perhaps of a connection.
     Error(Error),
+    /// An error about an IP-in-IP packet carrying a TCP or UDP packet,
+    /// perhaps one this host tunnelled to a real server.
+    Tunnel(Tunnel),
+}
+
+/// An ICMP error about an IP-in-IP packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tunnel {
+    /// The error's type and code.
+    pub(crate) kind: u8,
+    pub(crate) code: u8,
+    /// The word after its checksum, host order: for "fragmentation
+    /// needed", the next hop's MTU in the low 16 bits.
+    pub(crate) info: u32,
+    /// The tunnel's far end, the quoted IP-in-IP header's destination.
+    pub(crate) server: [u8; 4],
+    /// Offset of the quoted IP-in-IP header from the outer one's start,
+    /// and its length.
+    pub(crate) ipip_off: usize,
+    pub(crate) ipip_hlen: usize,
+    /// The packet inside it.
+    pub(crate) inner: Error,
 }
 
 /// Whether IPVS looks into ICMP messages of type `t`: the errors that
@@ -96,15 +121,45 @@ pub(crate) fn parse(hlen: usize, b: &[u8]) -> Icmp {
     let Some(iph) = quoted_header(q) else {
         return Icmp::Other;
     };
-    if !matches!(iph.protocol, packet::TCP | packet::UDP) || iph.frag_off & IP_OFFSET != 0 {
-        return Icmp::Other;
+    if iph.protocol == IPIP && iph.frag_off & IP_OFFSET == 0 {
+        let Some(inner) = quoted(b, HDR_LEN + iph.hlen) else {
+            return Icmp::Other;
+        };
+        let info = b.get(4..HDR_LEN).and_then(|w| <[u8; 4]>::try_from(w).ok());
+        return Icmp::Tunnel(Tunnel {
+            kind: t,
+            code: b[1],
+            info: info.map_or(0, u32::from_be_bytes),
+            server: iph.daddr,
+            ipip_off: hlen + HDR_LEN,
+            ipip_hlen: iph.hlen,
+            inner: Error {
+                off: hlen + inner.off,
+                ..inner
+            },
+        });
     }
-    let ports = b.get(HDR_LEN + iph.hlen..).and_then(packet::ports);
-    let Some((sport, dport)) = ports else {
-        return Icmp::Other;
-    };
-    Icmp::Error(Error {
-        off: hlen + HDR_LEN,
+    match quoted(b, HDR_LEN) {
+        Some(e) => Icmp::Error(Error {
+            off: hlen + e.off,
+            ..e
+        }),
+        None => Icmp::Other,
+    }
+}
+
+/// The TCP or UDP packet quoted at `off` of the ICMP message `b`: its
+/// header and ports, with `off` as its offset; `None` for anything else,
+/// a non-first fragment, or a quote too short for the ports.
+fn quoted(b: &[u8], off: usize) -> Option<Error> {
+    let q = b.get(off..off + ip::MIN_LEN)?;
+    let iph = quoted_header(<&[u8; ip::MIN_LEN]>::try_from(q).ok()?)?;
+    if !matches!(iph.protocol, packet::TCP | packet::UDP) || iph.frag_off & IP_OFFSET != 0 {
+        return None;
+    }
+    let (sport, dport) = b.get(off + iph.hlen..).and_then(packet::ports)?;
+    Some(Error {
+        off,
         iph,
         sport,
         dport,
@@ -222,6 +277,46 @@ mod tests {
         assert_eq!(e.off, 32);
         assert_eq!(e.ports_off(), 56);
         assert_eq!(e.sport, 2000u16.to_be_bytes());
+    }
+
+    /// A "fragmentation needed" (MTU 1400) about the packet of
+    /// [`port_unreachable`] inside an IP-in-IP packet 192.168.100.1 ->
+    /// 192.168.100.11 with a header of `ihl` words.
+    fn tunnel_frag_needed(ihl: u8) -> Vec<u8> {
+        let inner = port_unreachable(5);
+        let mut b = vec![DEST_UNREACH, FRAG_NEEDED, 0, 0, 0, 0, 0x05, 0x78];
+        let mut q = vec![0x40 | ihl, 0, 0, 0, 0, 0, 0x40, 0, 64, IPIP, 0, 0];
+        q.extend_from_slice(&[192, 168, 100, 1, 192, 168, 100, 11]);
+        q.resize(usize::from(ihl) * 4, 0);
+        b.extend_from_slice(&q);
+        b.extend_from_slice(&inner[HDR_LEN..]);
+        b
+    }
+
+    #[test]
+    fn finds_the_packet_inside_a_tunnel() {
+        let Icmp::Tunnel(t) = parse(20, &tunnel_frag_needed(6)) else {
+            panic!("not a tunnel error");
+        };
+        assert_eq!((t.kind, t.code, t.info), (DEST_UNREACH, FRAG_NEEDED, 1400));
+        assert_eq!(t.server, [192, 168, 100, 11]);
+        assert_eq!((t.ipip_off, t.ipip_hlen), (28, 24));
+        assert_eq!(t.inner.off, 52);
+        assert_eq!(t.inner.iph.protocol, packet::UDP);
+        assert_eq!(t.inner.iph.saddr, [10, 0, 0, 2]);
+        assert_eq!(t.inner.sport, 2000u16.to_be_bytes());
+        assert_eq!(t.inner.dport, 80u16.to_be_bytes());
+        // A later fragment of the tunnel packet, or one whose inside is not
+        // TCP or UDP or is cut before its ports, is not looked into.
+        let mut b = tunnel_frag_needed(5);
+        b[HDR_LEN + 7] = 1;
+        assert_eq!(parse(20, &b), Icmp::Other);
+        let mut b = tunnel_frag_needed(5);
+        b[HDR_LEN + 20 + 9] = 50;
+        assert_eq!(parse(20, &b), Icmp::Other);
+        let b = tunnel_frag_needed(5);
+        assert_eq!(parse(20, &b[..HDR_LEN + 40 + 3]), Icmp::Other);
+        assert!(matches!(parse(20, &b[..HDR_LEN + 40 + 4]), Icmp::Tunnel(_)));
     }
 
     #[test]
