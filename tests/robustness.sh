@@ -16,11 +16,10 @@
 # clean (the harness checks it for splats and leaks).
 #
 # Intended differences: none in what this test sends. Outside of it, the C
-# IPVS also balances SCTP, AH and ESP, relays ICMP errors about IP-in-IP
-# tunnels, reassembles fragments (ICMP, TCP, UDP) passing the director on
-# their way to a real server, and drops (NAT) or counts (other methods)
-# real servers' TCP and UDP replies whose header is cut after the ports,
-# where ours lets them pass untouched.
+# IPVS also balances SCTP, AH and ESP, reassembles fragments (ICMP, TCP,
+# UDP) passing the director on their way to a real server, and drops (NAT)
+# or counts (other methods) real servers' TCP and UDP replies whose header
+# is cut after the ports, where ours lets them pass untouched.
 . "$(dirname "$0")/lib.sh"
 set -u
 tmp=$(mktemp -d)
