@@ -13,13 +13,13 @@ use crate::{
     ctl::dest::Dest,
     ffi::{netfilter::Verdict, pernet::Net, route::Route, skb::Skb},
     logic::{
-        dest::tun_type,
+        encap::Encap,
         icmp,
         packet::{self, ip, Ipv4},
     },
     proto::Packet,
 };
-use kernel::{pr_warn_once, prelude::*};
+use kernel::prelude::*;
 
 /// The first four bytes of an address.
 pub(crate) fn v4(addr: &[u8; 16]) -> [u8; 4] {
@@ -190,19 +190,22 @@ pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest)
     }
 }
 
-/// IP-in-IP tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside
-/// a new IPv4 header to the real server.
+/// Tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside a new
+/// IPv4 header to the real server, right after it or after the UDP and
+/// GUE or the GRE header the destination asks for.
 pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest) -> Verdict {
-    // GUE and GRE encapsulations are not done yet (issue 5): their
-    // packets are dropped, not sent as IP-in-IP the server does not expect.
-    if dest.tun_type() != tun_type::IPIP {
-        pr_warn_once!(
-            "IPVS: GUE and GRE tunnels are not supported yet, their packets are dropped\n"
-        );
+    // The offsets a GUE server would need to finish the inner checksum;
+    // one starting before the IPv4 header cannot be described.
+    let Ok(partial) = skb.partial_csum() else {
         return Verdict::Drop;
-    }
+    };
+    let Some(encap) = Encap::new(dest.tun_type(), dest.tun_port(), dest.tun_flags(), partial)
+    else {
+        return Verdict::Drop;
+    };
     let daddr = v4(&dest.shared.addr);
-    let route = match route_out(net, &mut skb, out, dest, false, ip::MIN_LEN) {
+    let overhead = ip::MIN_LEN + encap.len();
+    let route = match route_out(net, &mut skb, out, dest, false, overhead) {
         Some(Some(route)) => route,
         Some(None) => {
             skb.set_handled();
@@ -213,19 +216,30 @@ pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest)
     skb.ip_send_check();
     let mut tos = [0u8];
     let inner_len = skb.len();
-    let header = skb.read(ip::TOS, &mut tos).ok().and_then(|()| {
-        let inner = Ipv4 {
-            ttl: out.iph.ttl - 1,
-            ..*out.iph
-        };
-        packet::ipip_header(&inner, tos[0], route.saddr, daddr, inner_len)
+    let inner = Ipv4 {
+        ttl: out.iph.ttl - 1,
+        ..*out.iph
+    };
+    let sport = match encap {
+        Encap::Gue { .. } => skb.flow_src_port(net),
+        _ => 0,
+    };
+    let headers = skb.read(ip::TOS, &mut tos).ok().and_then(|()| {
+        let addrs = (route.saddr, daddr);
+        let payload = inner_len.checked_add(encap.len())?;
+        let outer = packet::tunnel_header(&inner, tos[0], addrs, encap.protocol(), payload)?;
+        Some((outer, encap.header(sport, inner_len)?))
     });
-    let Some(header) = header else {
+    let Some((outer, between)) = headers else {
         return Verdict::Drop;
     };
-    if skb.push_ipip(&route).is_err() || skb.write(0, &header).is_err() {
+    if skb.push_tunnel(&route, &encap).is_err()
+        || skb.write(0, &outer).is_err()
+        || skb.write(ip::MIN_LEN, &between[..encap.len()]).is_err()
+    {
         return Verdict::Drop;
     }
+    skb.finish_tunnel(&encap);
     skb.select_ident(net);
     skb.ip_send_check();
     skb.set_route(route);

@@ -10,7 +10,9 @@
 #include <linux/timer.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/gre.h>
 #include <net/ip_tunnels.h>
+#include <net/udp.h>
 #include <net/route.h>
 #include <linux/netfilter.h>
 #include <linux/kmod.h>
@@ -406,22 +408,79 @@ int ipvs_rs_icmp_csum_set(struct sk_buff *skb, unsigned int toff)
 	return 0;
 }
 
-int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt)
+int ipvs_rs_tunnel_push(struct sk_buff *skb, const struct rtable *rt,
+			unsigned int encap_len, int gso_type)
 {
 	struct net_device *dev = rt->dst.dev;
-	unsigned int room = LL_RESERVED_SPACE(dev) + sizeof(struct iphdr);
+	unsigned int room = LL_RESERVED_SPACE(dev) + sizeof(struct iphdr) + encap_len;
 	int err;
 
 	err = skb_cow_head(skb, room);
 	if (err)
 		return err;
-	err = iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4);
+	err = iptunnel_handle_offloads(skb, gso_type);
 	if (err)
 		return err;
+	skb_set_transport_header(skb, skb_network_offset(skb));
+	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
+	skb_push(skb, encap_len);
+	skb_reset_transport_header(skb);
 	skb_push(skb, sizeof(struct iphdr));
 	skb_reset_network_header(skb);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	return 0;
+}
+
+__be16 ipvs_rs_udp_flow_src_port(struct net *net, struct sk_buff *skb)
+{
+	return udp_flow_src_port(net, skb, 0, 0, false);
+}
+
+int ipvs_rs_csum_partial_at(const struct sk_buff *skb, u16 *start, u16 *offset)
+{
+	long from_net;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return -ENOENT;
+	from_net = skb_checksum_start(skb) - skb_network_header(skb);
+	if (from_net < 0 || from_net > U16_MAX)
+		return -EINVAL;
+	*start = from_net;
+	*offset = skb->csum_offset;
+	return 0;
+}
+
+void ipvs_rs_remcsum_offloaded(struct sk_buff *skb)
+{
+	if (!skb_is_gso(skb)) {
+		skb->ip_summed = CHECKSUM_NONE;
+		skb->encapsulation = 0;
+	}
+}
+
+void ipvs_rs_tunnel_udp_csum(struct sk_buff *skb, bool check)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	udp_set_csum(!check, skb, iph->saddr, iph->daddr,
+		     skb->len - skb_transport_offset(skb));
+}
+
+void ipvs_rs_tunnel_gre_done(struct sk_buff *skb, bool csum)
+{
+	__sum16 *check = (__sum16 *)(skb_transport_header(skb) + sizeof(struct gre_base_hdr));
+
+	skb_set_inner_protocol(skb, htons(ETH_P_IP));
+	if (!csum || skb_shinfo(skb)->gso_type & (SKB_GSO_GRE | SKB_GSO_GRE_CSUM))
+		return;
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		*check = csum_fold(lco_csum(skb));
+	} else {
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = sizeof(struct gre_base_hdr);
+	}
 }
 
 void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb)

@@ -252,13 +252,47 @@ bool ipvs_rs_icmp_csum_ok(struct sk_buff *skb, unsigned int toff);
 int ipvs_rs_icmp_csum_set(struct sk_buff *skb, unsigned int toff);
 
 /*
- * Makes room for an outer IPv4 header (skb_cow_head() with the device's
- * headroom needs, iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4)), pushes
- * it and resets the network header to it, clearing IPCB(skb). The caller
- * writes the header. 0 or a negative errno (skb unchanged but for
- * headroom and offload state).
+ * Makes room for an outer IPv4 header and encap_len bytes of encapsulation
+ * (skb_cow_head() with the device's headroom needs), sets the offloads up
+ * for gso_type (iptunnel_handle_offloads()) and the inner headers for an
+ * IPv4 packet inside, then pushes both: the transport header is reset to
+ * the encapsulation, the network header to the new IPv4 header, and
+ * IPCB(skb) is cleared. The caller writes the headers. 0 or a negative
+ * errno (skb unchanged but for headroom and offload state).
  */
-int ipvs_rs_ipip_push(struct sk_buff *skb, const struct rtable *rt);
+int ipvs_rs_tunnel_push(struct sk_buff *skb, const struct rtable *rt,
+			unsigned int encap_len, int gso_type);
+
+/* udp_flow_src_port(net, skb, 0, 0, false): a source port from the flow. */
+__be16 ipvs_rs_udp_flow_src_port(struct net *net, struct sk_buff *skb);
+
+/*
+ * For a packet whose checksum the device is to finish (CHECKSUM_PARTIAL):
+ * where the checksummed part starts, from the network header, and
+ * skb->csum_offset. -ENOENT for any other packet, -EINVAL when it starts
+ * before the network header or too far for 16 bits.
+ */
+int ipvs_rs_csum_partial_at(const struct sk_buff *skb, u16 *start, u16 *offset);
+
+/*
+ * The server finishes the inner checksum (GUE remote checksum offload):
+ * unless GSO, the packet no longer asks the device for it.
+ */
+void ipvs_rs_remcsum_offloaded(struct sk_buff *skb);
+
+/*
+ * The checksum of the UDP header at the transport header, for the
+ * addresses of ip_hdr(skb): zero when !check, else udp_set_csum()'s.
+ */
+void ipvs_rs_tunnel_udp_csum(struct sk_buff *skb, bool check);
+
+/*
+ * The inner protocol of the GRE header at the transport header
+ * (ETH_P_IP), and with csum its checksum as gre_build_header() makes it
+ * (by the device, or from the inner checksum the device is to finish);
+ * the checksum field must be zero.
+ */
+void ipvs_rs_tunnel_gre_done(struct sk_buff *skb, bool csum);
 
 /* ip_select_ident(net, skb, NULL) for the header at ip_hdr(skb). */
 void ipvs_rs_ip_select_ident(struct net *net, struct sk_buff *skb);

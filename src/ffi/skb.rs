@@ -7,7 +7,10 @@
 //! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h)
 
 use super::{bindings, pernet::Net, route::Route};
-use crate::logic::packet;
+use crate::logic::{
+    encap::{Encap, PartialCsum},
+    packet,
+};
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{error::to_result, ffi::c_int, prelude::*};
 
@@ -235,13 +238,62 @@ impl Skb<'_> {
         unsafe { bindings::ipvs_rs_skb_set_route(self.as_ptr(), route.into_raw()) }
     }
 
-    /// Pushes room for an outer IPv4 header for a tunnel to `route`'s
-    /// device; the offsets of this view then start at the new header.
-    pub(crate) fn push_ipip(&mut self, route: &Route) -> Result {
+    /// Where the checksum the device is to finish starts and goes, if it
+    /// is to finish one; an error when it starts before the IPv4 header.
+    pub(crate) fn partial_csum(&self) -> Result<Option<PartialCsum>> {
+        let (mut start, mut offset) = (0u16, 0u16);
+        // SAFETY: Live packet (type invariant); the outputs are locals.
+        let err =
+            unsafe { bindings::ipvs_rs_csum_partial_at(self.as_ptr(), &mut start, &mut offset) };
+        if err == ENOENT.to_errno() {
+            return Ok(None);
+        }
+        to_result(err)?;
+        Ok(Some(PartialCsum { start, offset }))
+    }
+
+    /// A UDP source port for a tunnel packet carrying this packet, from
+    /// its flow (`udp_flow_src_port()`), as `__be16` bits.
+    pub(crate) fn flow_src_port(&mut self, net: Net) -> u16 {
+        // SAFETY: Live packet owned by the hook (it may get its flow hash
+        // stored); `net` is live (type invariant of `Net`).
+        unsafe { bindings::ipvs_rs_udp_flow_src_port(net.as_ptr(), self.as_ptr()) }
+    }
+
+    /// Pushes room for an outer IPv4 header and the headers of `encap`
+    /// for a tunnel to `route`'s device, with the offloads of the tunnel
+    /// type; the offsets of this view then start at the new IPv4 header,
+    /// the encapsulation right after it.
+    pub(crate) fn push_tunnel(&mut self, route: &Route, encap: &Encap) -> Result {
+        let len = u32::try_from(encap.len())?;
         // SAFETY: Live packet owned by the hook; `route` is a live route.
-        to_result(unsafe { bindings::ipvs_rs_ipip_push(self.as_ptr(), route.as_ptr()) })?;
+        to_result(unsafe {
+            bindings::ipvs_rs_tunnel_push(self.as_ptr(), route.as_ptr(), len, gso_type(encap))
+        })?;
         self.net_off = 0;
         Ok(())
+    }
+
+    /// Finishes the checksums of the headers [`Skb::push_tunnel`] made room
+    /// for, once they and the outer IPv4 header are written.
+    pub(crate) fn finish_tunnel(&mut self, encap: &Encap) {
+        match *encap {
+            Encap::Ipip => {}
+            Encap::Gue { csum, remcsum, .. } => {
+                if remcsum.is_some() {
+                    // SAFETY: Live packet owned by the hook.
+                    unsafe { bindings::ipvs_rs_remcsum_offloaded(self.as_ptr()) }
+                }
+                // SAFETY: Live packet owned by the hook; its transport
+                // header is the UDP header `push_tunnel` made room for.
+                unsafe { bindings::ipvs_rs_tunnel_udp_csum(self.as_ptr(), csum) }
+            }
+            // SAFETY: Live packet owned by the hook; its transport header is
+            // the GRE header `push_tunnel` made room for, checksum zero.
+            Encap::Gre { csum } => unsafe {
+                bindings::ipvs_rs_tunnel_gre_done(self.as_ptr(), csum)
+            },
+        }
     }
 
     /// Gives the IPv4 header a fresh identification (`ip_select_ident()`).
@@ -301,4 +353,23 @@ impl Skb<'_> {
         // (the view is consumed); `net` is live.
         unsafe { bindings::ipvs_rs_send(net.as_ptr(), self.as_ptr()) }
     }
+}
+
+/// The offloads of a packet in an IPv4 tunnel of type `encap`
+/// (`SKB_GSO_*`).
+fn gso_type(encap: &Encap) -> c_int {
+    let inner = match *encap {
+        Encap::Ipip => 0,
+        Encap::Gue { csum, remcsum, .. } => {
+            let udp = if csum {
+                bindings::SKB_GSO_UDP_TUNNEL_CSUM
+            } else {
+                bindings::SKB_GSO_UDP_TUNNEL
+            };
+            udp | remcsum.map_or(0, |_| bindings::SKB_GSO_TUNNEL_REMCSUM)
+        }
+        Encap::Gre { csum: true } => bindings::SKB_GSO_GRE_CSUM,
+        Encap::Gre { csum: false } => bindings::SKB_GSO_GRE,
+    };
+    bindings::SKB_GSO_IPXIP4 | inner
 }

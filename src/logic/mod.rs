@@ -13,6 +13,7 @@ pub(crate) mod conn_reuse;
 pub(crate) mod conn_tab;
 #[cfg_attr(not(test), allow(dead_code))] // Until issue 3's sockopt commands use all of it.
 pub(crate) mod dest;
+pub(crate) mod encap;
 #[cfg_attr(not(test), allow(dead_code))]
 // Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod errno;

@@ -163,30 +163,45 @@ impl L4 {
     }
 }
 
-/// The outer header of an IP-in-IP tunnel to `daddr` from `saddr` around
-/// an inner packet of `inner_len` bytes, copying TOS and TTL and the DF bit
-/// of the inner header as `ip_vs_tunnel_xmit()` does; `id` 0 and checksum
-/// left for the caller (after `ip_select_ident()`). `None` when the result
-/// would exceed 65535 bytes.
-pub(crate) fn ipip_header(
+/// The outer header of a tunnel to `daddr` from `saddr` carrying
+/// `payload_len` bytes of `protocol` (the inner packet and what the
+/// encapsulation puts in front of it), with the inner header's TTL and DF
+/// bit as `ip_vs_tunnel_xmit()` does and the inner TOS `tos` under the
+/// ECN rules of tunnels; `id` 0 and checksum left for the caller (after
+/// `ip_select_ident()`). `None` when the result would exceed 65535 bytes.
+pub(crate) fn tunnel_header(
     inner: &Ipv4,
     tos: u8,
-    saddr: [u8; 4],
-    daddr: [u8; 4],
-    inner_len: usize,
+    (saddr, daddr): ([u8; 4], [u8; 4]),
+    protocol: u8,
+    payload_len: usize,
 ) -> Option<[u8; ip::MIN_LEN]> {
-    let tot = u16::try_from(inner_len.checked_add(ip::MIN_LEN)?).ok()?;
+    let tot = u16::try_from(payload_len.checked_add(ip::MIN_LEN)?).ok()?;
     let mut h = [0u8; ip::MIN_LEN];
     h[0] = 0x45;
-    h[ip::TOS] = tos;
+    h[ip::TOS] = ecn_encapsulate(tos);
     h[2..4].copy_from_slice(&tot.to_be_bytes());
     let df = inner.frag_off & ip::DF;
     h[ip::FRAG_OFF..ip::FRAG_OFF + 2].copy_from_slice(&df.to_be_bytes());
     h[ip::TTL] = inner.ttl;
-    h[9] = IPIP;
+    h[9] = protocol;
     h[ip::SADDR..ip::SADDR + 4].copy_from_slice(&saddr);
     h[ip::DADDR..ip::DADDR + 4].copy_from_slice(&daddr);
     Some(h)
+}
+
+/// The outer TOS of a tunnel around a packet with TOS `inner`
+/// (`INET_ECN_encapsulate(inner, inner)`): "congestion experienced" is not
+/// copied out, the outer header says only that the transport is ECN
+/// capable.
+fn ecn_encapsulate(inner: u8) -> u8 {
+    const ECN_MASK: u8 = 3;
+    const CE: u8 = 3;
+    const ECT_0: u8 = 2;
+    match inner & ECN_MASK {
+        CE => (inner & !ECN_MASK) | ECT_0,
+        _ => inner,
+    }
 }
 
 #[cfg(test)]
@@ -238,9 +253,10 @@ mod tests {
     }
 
     #[test]
-    fn ipip_outer_header() {
+    fn tunnel_outer_header() {
         let inner = Ipv4::parse(&header(), 60).unwrap();
-        let h = ipip_header(&inner, 0x10, [172, 16, 0, 1], [172, 16, 0, 2], 60).unwrap();
+        let addrs = ([172, 16, 0, 1], [172, 16, 0, 2]);
+        let h = tunnel_header(&inner, 0x10, addrs, IPIP, 60).unwrap();
         assert_eq!(h[0], 0x45);
         assert_eq!(h[1], 0x10);
         assert_eq!(u16::from_be_bytes([h[2], h[3]]), 80);
@@ -249,7 +265,20 @@ mod tests {
         assert_eq!(h[9], IPIP);
         assert_eq!(&h[12..16], &[172, 16, 0, 1]);
         assert_eq!(&h[16..20], &[172, 16, 0, 2]);
-        assert_eq!(ipip_header(&inner, 0, [0; 4], [0; 4], 65_516), None);
+        assert_eq!(tunnel_header(&inner, 0, addrs, IPIP, 65_516), None);
+        // GRE over the same packet: only the protocol and length differ.
+        let gre = tunnel_header(&inner, 0x10, addrs, 47, 64).unwrap();
+        assert_eq!((gre[9], gre[3]), (47, 84));
+    }
+
+    #[test]
+    fn tunnel_ecn() {
+        let inner = Ipv4::parse(&header(), 60).unwrap();
+        let tos = |t| tunnel_header(&inner, t, ([0; 4], [0; 4]), IPIP, 60).unwrap()[1];
+        // Not ECN capable, ECT(1), ECT(0): copied.
+        assert_eq!((tos(0x10), tos(0x11), tos(0x12)), (0x10, 0x11, 0x12));
+        // Congestion experienced: the outer header says ECT(0).
+        assert_eq!(tos(0x13), 0x12);
     }
 
     #[test]
