@@ -8,8 +8,8 @@
 //! goes on to the connection's real server: translated for NAT, as it is
 //! for direct routing and tunnels. With the sysctl `schedule_icmp`, such an
 //! error without a connection makes one, as the request it answers would.
-//! An error about a packet this host tunnelled (IP-in-IP) to a real server
-//! goes back to the client whose packet was inside.
+//! An error about a packet this host tunnelled (IP in IP, GUE or GRE) to a
+//! real server goes back to the client whose packet was inside.
 //!
 //! C: `ip_vs_out_icmp()`, `handle_response_icmp()`, `ip_vs_in_icmp()`,
 //! `ip_vs_forward_icmp()` and `ip_vs_nat_icmp()` in
@@ -23,7 +23,7 @@ use crate::{
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
     logic::{
         dest::{conn_flag, tun_type},
-        icmp::{self as msg, Error, Icmp, Tunnel},
+        icmp::{self as msg, Carrier, Error, Icmp, Tunnel},
         packet::{ip, Ipv4},
         sysctl,
     },
@@ -154,8 +154,8 @@ fn nat(skb: &mut Skb<'_>, iph: &Ipv4, e: &Error, outgoing: bool, to: &Endpoint) 
 pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict {
     let e = match read(&skb, iph) {
         Icmp::Truncated => return Verdict::Drop,
+        Icmp::Error(e) | Icmp::Tunnel(Tunnel { plain: Some(e), .. }) => e,
         Icmp::Other | Icmp::Tunnel(_) => return Verdict::Accept,
-        Icmp::Error(e) => e,
     };
     // The quoted packet went from the client to the server.
     let (client, server) = ends(&e);
@@ -186,12 +186,20 @@ pub(crate) fn incoming(
     let e = match read(&skb, iph) {
         Icmp::Truncated => return Verdict::Drop,
         Icmp::Other => return Verdict::Accept,
-        // Errors about this host's tunnel packets come to this host.
-        Icmp::Tunnel(t) if hook == Hook::LocalIn => {
-            return tunnel_error(net, &ipvs.dp, skb, iph, &t)
-        }
-        Icmp::Tunnel(_) => return Verdict::Accept,
         Icmp::Error(e) => e,
+        Icmp::Tunnel(t) => {
+            // Errors about this host's tunnel packets come to this host.
+            let c = if hook == Hook::LocalIn {
+                tunnelled(&ipvs.dp, &t)
+            } else {
+                None
+            };
+            match (c, t.plain) {
+                (Some(c), _) => return tunnel_error(net, &ipvs.dp, skb, iph, &t, &c),
+                (None, Some(e)) => e,
+                (None, None) => return Verdict::Accept,
+            }
+        }
     };
     // The quoted packet went from the virtual service to the client.
     let (virt, client) = ends(&e);
@@ -223,27 +231,42 @@ pub(crate) fn incoming(
     }
 }
 
-/// An error about an IP-in-IP packet (`t`, in `skb` with the outer header
-/// `iph`) that this host tunnelled to a real server (the tunnel part of
-/// `ip_vs_in_icmp()`): the client whose packet was inside gets the error
-/// from the virtual service instead; for "fragmentation needed" the path
-/// MTU towards the server is lowered first, and the client learns the MTU
-/// left inside the tunnel (if its packet forbade fragmentation; if not,
-/// the error ends here).
-fn tunnel_error(net: Net, dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4, t: &Tunnel) -> Verdict {
+/// The connection whose packet this host tunnelled to a real server in the
+/// tunnel packet the error `t` quotes, if any.
+fn tunnelled(dp: &DataPlane, t: &Tunnel) -> Option<Found> {
     // The inner packet went from the client to the virtual service.
     let (client, virt) = ends(&t.inner);
-    let Some(c) = lookup(dp, t.inner.iph.protocol, &client, |s| s.find_in(&virt)) else {
-        return Verdict::Accept;
+    let c = lookup(dp, t.inner.iph.protocol, &client, |s| s.find_in(&virt))?;
+    // C finds the tunnel among all destinations by its address (and GUE
+    // port) first; when this host tunnelled the packet, that is the
+    // connection's own.
+    let d = &c.dest;
+    let carried = match t.carrier {
+        Carrier::Ipip => d.tun_type() == tun_type::IPIP,
+        Carrier::Gue(port) => {
+            d.tun_type() == tun_type::GUE && d.tun_port() == u16::from_ne_bytes(port)
+        }
+        Carrier::Gre => d.tun_type() == tun_type::GRE,
     };
-    // C finds the tunnel among all destinations by its address first; when
-    // this host tunnelled the packet, that is the connection's own.
-    let ours = c.fwd == conn_flag::TUNNEL
-        && c.dest.tun_type() == tun_type::IPIP
-        && c.dest.shared.addr == inet_addr(t.server);
-    if !ours {
-        return Verdict::Accept;
-    }
+    let ours = c.fwd == conn_flag::TUNNEL && carried && d.shared.addr == inet_addr(t.server);
+    ours.then_some(c)
+}
+
+/// An error about a tunnel packet (`t`, in `skb` with the outer header
+/// `iph`) that this host sent to a real server for the connection `c`
+/// (the tunnel part of `ip_vs_in_icmp()`): the client whose packet was
+/// inside gets the error from the virtual service instead; for
+/// "fragmentation needed" the path MTU towards the server is lowered
+/// first, and the client learns the MTU left inside the tunnel (if its
+/// packet forbade fragmentation; if not, the error ends here).
+fn tunnel_error(
+    net: Net,
+    dp: &DataPlane,
+    mut skb: Skb<'_>,
+    iph: &Ipv4,
+    t: &Tunnel,
+    c: &Found,
+) -> Verdict {
     if !skb.icmp_csum_ok(iph.hlen) {
         return Verdict::Drop;
     }
@@ -260,8 +283,9 @@ fn tunnel_error(net: Net, dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4, t: &Tunn
         }
         // The route to the server knows best, as it now stands.
         let mtu = c.dest.kept_route_mtu().unwrap_or(mtu as usize);
-        let mtu = if mtu > 68 + t.ipip_hlen {
-            mtu - t.ipip_hlen
+        let headers = t.ipip_hlen + t.encap_len;
+        let mtu = if mtu > 68 + headers {
+            mtu - headers
         } else {
             mtu
         };

@@ -10,10 +10,11 @@
       sends each ICMP error from CADDR to VADDR, quoting a packet
       VADDR:VPORT -> CADDR:CPORT of PROTO (udp or tcp) with DF; with "bad"
       its ICMP checksum is wrong.
-  icmp_tool.py tunnel DIRECTOR SERVER VADDR CADDR TYPE,CODE,INFO,PROTO,VPORT,CPORT[,nodf]...
+  icmp_tool.py tunnel DIRECTOR SERVER VADDR CADDR TYPE,CODE,INFO,PROTO,VPORT,CPORT[,nodf][,gue=PORT|,gre]...
       sends each ICMP error to DIRECTOR, quoting an IP-in-IP packet
       DIRECTOR -> SERVER that carries a packet CADDR:CPORT -> VADDR:VPORT
-      of PROTO, with DF unless "nodf".
+      of PROTO, with DF unless "nodf"; with "gue=PORT" the tunnel packet
+      is UDP to PORT with a GUE header, with "gre" a GRE packet.
   icmp_tool.py capture OUT READY
       appends a line to OUT for every ICMP error arriving here (raw socket),
       once listening touches READY.
@@ -25,6 +26,7 @@ import struct
 import sys
 
 IP_RECVERR = 11
+IPPROTO_GRE = 47
 PROTOS = {"udp": socket.IPPROTO_UDP, "tcp": socket.IPPROTO_TCP}
 NAMES = {v: k for k, v in PROTOS.items()}
 
@@ -70,9 +72,21 @@ def tunnel_error(spec, director, server, vaddr, caddr):
     proto = PROTOS[proto]
     seg = l4(proto, int(cport), int(vport))
     inner = iphdr(caddr, vaddr, proto, len(seg), df="nodf" not in f[6:]) + seg
-    quoted = iphdr(director, server, socket.IPPROTO_IPIP, len(inner)) + inner
+    tproto, tunnelled = encapsulate(inner, f[6:])
+    quoted = iphdr(director, server, tproto, len(tunnelled)) + tunnelled
     body = struct.pack("!BBHI", int(t), int(code), 0, int(info)) + quoted
     return body[:2] + struct.pack("!H", csum(body)) + body[4:]
+
+
+def encapsulate(inner, options):
+    for o in options:
+        if o.startswith("gue="):
+            gue = struct.pack("!BBH", 0, socket.IPPROTO_IPIP, 0)
+            udp = struct.pack("!HHHH", 40000, int(o[4:]), 8 + len(gue) + len(inner), 0)
+            return socket.IPPROTO_UDP, udp + gue + inner
+        if o == "gre":
+            return IPPROTO_GRE, struct.pack("!HH", 0, 0x0800) + inner
+    return socket.IPPROTO_IPIP, inner
 
 
 def send_tunnel(director, server, vaddr, caddr, specs):

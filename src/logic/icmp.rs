@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! ICMP errors about connections: which messages IPVS looks into, the
-//! packet they quote (its IPv4 header and ports, or, for an IP-in-IP
-//! packet, the packet inside), and the quoted header's checksum once NAT
-//! changed an address in it.
+//! packet they quote (its IPv4 header and ports, or, for a tunnel packet
+//! (IP in IP, GUE or GRE), the packet inside), and the quoted header's
+//! checksum once NAT changed an address in it.
 //!
 //! C: `ip_vs_out_icmp()`, `ip_vs_in_icmp()` and `ip_vs_nat_icmp()` in
 //! [`net/netfilter/ipvs/ip_vs_core.c`](srctree/net/netfilter/ipvs/ip_vs_core.c)
 
-use super::packet::{self, ip, Ipv4};
+use super::{
+    encap,
+    packet::{self, ip, Ipv4},
+};
 
 /// `IPPROTO_ICMP`.
 pub(crate) const PROTO: u8 = 1;
@@ -29,9 +32,12 @@ pub(crate) const HDR_LEN: usize = 8;
 const IP_CHECK: usize = 10;
 /// `IP_OFFSET` of `frag_off`, host order.
 const IP_OFFSET: u16 = 0x1fff;
+/// The longest GUE encapsulation: UDP, GUE and 31 words of options.
+const GUE_MAX_LEN: usize = 8 + 4 + 31 * 4;
 /// The most of an ICMP message IPVS reads: its header, the longest quoted
-/// IP-in-IP header, the longest IPv4 header inside and its ports.
-pub(crate) const MAX_READ: usize = HDR_LEN + 60 + 60 + 4;
+/// tunnel header and encapsulation, the longest IPv4 header inside and its
+/// ports.
+pub(crate) const MAX_READ: usize = HDR_LEN + 60 + GUE_MAX_LEN + 60 + 4;
 
 /// An ICMP error about a TCP or UDP packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,12 +75,23 @@ pub(crate) enum Icmp {
     Other,
     /// An error about a TCP or UDP packet, perhaps of a connection.
     Error(Error),
-    /// An error about an IP-in-IP packet carrying a TCP or UDP packet,
+    /// An error about a tunnel packet carrying a TCP or UDP packet,
     /// perhaps one this host tunnelled to a real server.
     Tunnel(Tunnel),
 }
 
-/// An ICMP error about an IP-in-IP packet.
+/// How a quoted tunnel packet carried the packet inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Carrier {
+    /// IP in IP.
+    Ipip,
+    /// GUE, sent to this UDP port (as on the wire).
+    Gue([u8; 2]),
+    /// GRE.
+    Gre,
+}
+
+/// An ICMP error about a tunnel packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tunnel {
     /// The error's type and code.
@@ -85,12 +102,19 @@ pub(crate) struct Tunnel {
     pub(crate) info: u32,
     /// The tunnel's far end, the quoted IP-in-IP header's destination.
     pub(crate) server: [u8; 4],
-    /// Offset of the quoted IP-in-IP header from the outer one's start,
+    /// Offset of the quoted tunnel header from the outer one's start,
     /// and its length.
     pub(crate) ipip_off: usize,
     pub(crate) ipip_hlen: usize,
+    /// How it carried the packet inside, in how many bytes after its
+    /// header (0 for IP in IP).
+    pub(crate) carrier: Carrier,
+    pub(crate) encap_len: usize,
     /// The packet inside it.
     pub(crate) inner: Error,
+    /// For a UDP packet that only looks like GUE: the error about it
+    /// (what it is if no tunnel of this host sent it).
+    pub(crate) plain: Option<Error>,
 }
 
 /// Whether IPVS looks into ICMP messages of type `t`: the errors that
@@ -121,9 +145,18 @@ pub(crate) fn parse(hlen: usize, b: &[u8]) -> Icmp {
     let Some(iph) = quoted_header(q) else {
         return Icmp::Other;
     };
-    if iph.protocol == IPIP && iph.frag_off & IP_OFFSET == 0 {
-        let Some(inner) = quoted(b, HDR_LEN + iph.hlen) else {
-            return Icmp::Other;
+    let plain = quoted(b, HDR_LEN);
+    let at = HDR_LEN + iph.hlen;
+    let carried = match iph.protocol {
+        _ if iph.frag_off & IP_OFFSET != 0 => None,
+        IPIP => Some((Carrier::Ipip, 0)),
+        packet::UDP => b.get(at..).and_then(gue),
+        encap::GRE => b.get(at..).and_then(gre),
+        _ => None,
+    };
+    if let Some((carrier, encap_len)) = carried {
+        let Some(inner) = quoted(b, at + encap_len) else {
+            return plain.map_or(Icmp::Other, |e| Icmp::Error(at_outer(hlen, e)));
         };
         let info = b.get(4..HDR_LEN).and_then(|w| <[u8; 4]>::try_from(w).ok());
         return Icmp::Tunnel(Tunnel {
@@ -133,19 +166,47 @@ pub(crate) fn parse(hlen: usize, b: &[u8]) -> Icmp {
             server: iph.daddr,
             ipip_off: hlen + HDR_LEN,
             ipip_hlen: iph.hlen,
-            inner: Error {
-                off: hlen + inner.off,
-                ..inner
-            },
+            carrier,
+            encap_len,
+            inner: at_outer(hlen, inner),
+            plain: plain.map(|e| at_outer(hlen, e)),
         });
     }
-    match quoted(b, HDR_LEN) {
-        Some(e) => Icmp::Error(Error {
-            off: hlen + e.off,
-            ..e
-        }),
-        None => Icmp::Other,
+    plain.map_or(Icmp::Other, |e| Icmp::Error(at_outer(hlen, e)))
+}
+
+/// `e` quoted in an ICMP message after an outer header of `hlen` bytes:
+/// its offset from that header's start.
+fn at_outer(hlen: usize, e: Error) -> Error {
+    Error {
+        off: hlen + e.off,
+        ..e
     }
+}
+
+/// The GUE encapsulation at the start of `b` (a quoted UDP packet), if it
+/// looks like one of IPVS's: version 0, data, carrying IP in IP
+/// (`ipvs_udp_decap()`); with the port it went to and its length.
+fn gue(b: &[u8]) -> Option<(Carrier, usize)> {
+    let (port, g) = (b.get(2..4)?, b.get(8..12)?);
+    if g[0] >> 5 != 0 || g[1] != IPIP {
+        return None;
+    }
+    let len = 8 + 4 + usize::from(g[0] & 0x1f) * 4;
+    Some((Carrier::Gue([port[0], port[1]]), len))
+}
+
+/// The GRE header at the start of `b`, if it looks like one of IPVS's:
+/// version 0, no flag but the checksum's, carrying IPv4
+/// (`ipvs_gre_decap()`); with its length.
+fn gre(b: &[u8]) -> Option<(Carrier, usize)> {
+    const CSUM: u16 = 0x8000;
+    const ETH_P_IP: [u8; 2] = [0x08, 0x00];
+    let flags = u16::from_be_bytes([*b.first()?, *b.get(1)?]);
+    if flags & !CSUM != 0 || b.get(2..4)? != ETH_P_IP {
+        return None;
+    }
+    Some((Carrier::Gre, if flags & CSUM != 0 { 8 } else { 4 }))
 }
 
 /// The TCP or UDP packet quoted at `off` of the ICMP message `b`: its
@@ -317,6 +378,73 @@ mod tests {
         let b = tunnel_frag_needed(5);
         assert_eq!(parse(20, &b[..HDR_LEN + 40 + 3]), Icmp::Other);
         assert!(matches!(parse(20, &b[..HDR_LEN + 40 + 4]), Icmp::Tunnel(_)));
+    }
+
+    /// A "fragmentation needed" about the packet of [`port_unreachable`]
+    /// in a tunnel packet 192.168.100.1 -> 192.168.100.11 of `protocol`,
+    /// its encapsulation `encap`.
+    fn encap_frag_needed(protocol: u8, encap: &[u8]) -> Vec<u8> {
+        let inner = port_unreachable(5);
+        let mut b = vec![DEST_UNREACH, FRAG_NEEDED, 0, 0, 0, 0, 0x05, 0x78];
+        b.extend_from_slice(&[0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, protocol, 0, 0]);
+        b.extend_from_slice(&[192, 168, 100, 1, 192, 168, 100, 11]);
+        b.extend_from_slice(encap);
+        b.extend_from_slice(&inner[HDR_LEN..]);
+        b
+    }
+
+    #[test]
+    fn finds_the_packet_inside_gue() {
+        // UDP 40000 -> 6080, then GUE with one word of options.
+        let gue = [
+            0x9c, 0x40, 0x17, 0xc0, 0, 49, 0, 0, 1, IPIP, 0, 1, 0, 0, 0, 0,
+        ];
+        let b = encap_frag_needed(packet::UDP, &gue);
+        let Icmp::Tunnel(t) = parse(20, &b) else {
+            panic!("not a tunnel error");
+        };
+        assert_eq!(t.carrier, Carrier::Gue(6080u16.to_be_bytes()));
+        assert_eq!((t.ipip_off, t.ipip_hlen, t.encap_len), (28, 20, 16));
+        assert_eq!(t.inner.off, 20 + 8 + 20 + 16);
+        assert_eq!(t.inner.sport, 2000u16.to_be_bytes());
+        // Should no tunnel of this host have sent it: an error about UDP
+        // 40000 -> 6080.
+        let plain = t.plain.unwrap();
+        assert_eq!(
+            (plain.off, plain.sport, plain.dport),
+            (
+                28,
+                gue[..2].try_into().unwrap(),
+                gue[2..4].try_into().unwrap()
+            )
+        );
+        // Not GUE as IPVS sends it: only the UDP packet.
+        for (at, v) in [(8, 0x20), (8, 0x80), (9, packet::TCP)] {
+            let mut other = gue;
+            other[at] = v;
+            let b = encap_frag_needed(packet::UDP, &other);
+            assert!(matches!(parse(20, &b), Icmp::Error(_)), "byte {at} = {v}");
+        }
+    }
+
+    #[test]
+    fn finds_the_packet_inside_gre() {
+        for (gre, len) in [
+            (&[0, 0, 8, 0][..], 4),
+            (&[0x80, 0, 8, 0, 0xab, 0xcd, 0, 0][..], 8),
+        ] {
+            let b = encap_frag_needed(encap::GRE, gre);
+            let Icmp::Tunnel(t) = parse(20, &b) else {
+                panic!("not a tunnel error");
+            };
+            assert_eq!((t.carrier, t.encap_len, t.plain), (Carrier::Gre, len, None));
+            assert_eq!(t.inner.off, 20 + 8 + 20 + len);
+            assert_eq!(t.inner.dport, 80u16.to_be_bytes());
+        }
+        // A key, or IPv6 inside: not IPVS's.
+        for gre in [[0x20, 0, 8, 0], [0, 0, 0x86, 0xdd]] {
+            assert_eq!(parse(20, &encap_frag_needed(encap::GRE, &gre)), Icmp::Other);
+        }
     }
 
     #[test]
