@@ -145,11 +145,6 @@ pub(crate) fn ipv6_addr_type(a: &[u8; 16]) -> u32 {
     UNICAST
 }
 
-/// `ipv6_addr_type(a) & IPV6_ADDR_MULTICAST`.
-pub(crate) fn ipv6_is_multicast(a: &[u8; 16]) -> bool {
-    ipv6_addr_type(a) & v6type::MULTICAST != 0
-}
-
 /// The class test of `ip_vs_new_dest()` for an IPv6 destination: a
 /// non-unicast or link-local address is allowed only if it is local
 /// (`__ip_vs_addr_is_local_v6()`, which needs a route lookup and so stays
@@ -249,8 +244,6 @@ mod tests {
             MAPPED
         );
         assert_eq!(ipv6_addr_type(&v6([0, 0, 0, 1, 0, 0, 0, 1])), UNICAST);
-        assert!(ipv6_is_multicast(&v6([0xff02, 0, 0, 0, 0, 0, 0, 1])));
-        assert!(!ipv6_is_multicast(&v6([0xfe80, 0, 0, 0, 0, 0, 0, 1])));
     }
 
     #[test]

@@ -59,14 +59,10 @@ pub(crate) mod conn_flag {
     pub(crate) const FWD_MASK: u32 = 0x0007;
     /// `IP_VS_CONN_F_MASQ`: NAT.
     pub(crate) const MASQ: u32 = 0x0000;
-    /// `IP_VS_CONN_F_LOCALNODE`.
-    pub(crate) const LOCALNODE: u32 = 0x0001;
     /// `IP_VS_CONN_F_TUNNEL`.
     pub(crate) const TUNNEL: u32 = 0x0002;
     /// `IP_VS_CONN_F_DROUTE`: direct routing.
     pub(crate) const DROUTE: u32 = 0x0003;
-    /// `IP_VS_CONN_F_BYPASS`.
-    pub(crate) const BYPASS: u32 = 0x0004;
     /// `IP_VS_CONN_F_NOOUTPUT`.
     pub(crate) const NOOUTPUT: u32 = 0x0080;
     /// `IP_VS_CONN_F_INACTIVE`.
@@ -126,7 +122,7 @@ pub(crate) const POLICY: [AttrPolicy; attr::MAX as usize + 1] = [
 pub(crate) struct DestUser {
     /// `udest->addr` as sent; [`addr::copy`] gives the stored form.
     pub(crate) addr: [u8; 16],
-    /// `udest->port`: the bits of C's `__be16` (see [`DestUser::port_host`]).
+    /// `udest->port`: the bits of C's `__be16`.
     pub(crate) port: u16,
     /// `udest->af`: 0 until [`resolve_af`] fills in the service's.
     pub(crate) af: u16,
@@ -145,18 +141,6 @@ pub(crate) struct DestUser {
     pub(crate) tun_port: u16,
     /// `udest->tun_flags`.
     pub(crate) tun_flags: u16,
-}
-
-impl DestUser {
-    /// `ntohs(udest->port)`.
-    pub(crate) fn port_host(&self) -> u16 {
-        u16::from_be(self.port)
-    }
-
-    /// `ntohs(udest->tun_port)`.
-    pub(crate) fn tun_port_host(&self) -> u16 {
-        u16::from_be(self.tun_port)
-    }
 }
 
 /// The `nla_parse_nested_deprecated()` of `ip_vs_genl_parse_dest()`:
@@ -349,7 +333,7 @@ mod tests {
     fn genl_identifying() {
         let d = dest_of(&ident(), false);
         assert_eq!(
-            d.map(|d| (addr::ip(&d.addr), d.port_host(), d.af)),
+            d.map(|d| (addr::ip(&d.addr), u16::from_be(d.port), d.af)),
             Ok((V4, 8080, 0))
         );
         // Full fields are ignored (and left zero) for DEL_DEST.
@@ -418,7 +402,7 @@ mod tests {
         assert!(matches!(d, Ok(d) if d.af == addr::AF_INET6
             && d.conn_flags == conn_flag::DROUTE
             && d.weight == 5 && d.u_threshold == 100 && d.l_threshold == 10
-            && d.tun_type == tun_type::GUE && d.tun_port_host() == 6080 && d.tun_flags == 3));
+            && d.tun_type == tun_type::GUE && u16::from_be(d.tun_port) == 6080 && d.tun_flags == 3));
     }
 
     #[test]
@@ -464,12 +448,8 @@ mod tests {
             check_mixed_af(v6, v4, false, true, conn_flag::TUNNEL),
             Err(Errno::Inval)
         );
-        for m in [
-            conn_flag::MASQ,
-            conn_flag::LOCALNODE,
-            conn_flag::DROUTE,
-            conn_flag::BYPASS,
-        ] {
+        // Every forwarding method (LOCALNODE and BYPASS too) but tunnelling.
+        for m in (0..=conn_flag::FWD_MASK).filter(|&m| m != conn_flag::TUNNEL) {
             assert_eq!(check_mixed_af(v4, v6, false, false, m), Err(Errno::Inval));
         }
         assert_eq!(check_mixed_af(v4, v6, true, true, conn_flag::MASQ), Ok(()));
@@ -578,7 +558,7 @@ mod tests {
         r[20..24].copy_from_slice(&3u32.to_ne_bytes());
         let d = from_sockopt(&r);
         assert_eq!(addr::ip(&d.addr), V4);
-        assert_eq!(d.port_host(), 80);
+        assert_eq!(u16::from_be(d.port), 80);
         assert_eq!(d.af, addr::AF_INET);
         // Not masked on this path.
         assert_eq!(d.conn_flags, 0x1_0003);

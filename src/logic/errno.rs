@@ -14,12 +14,6 @@ pub(crate) enum Errno {
     Exist,
     /// ESRCH: no such service.
     Srch,
-    /// ENOENT: no such destination, scheduler or persistence engine.
-    NoEnt,
-    /// EBUSY: in use.
-    Busy,
-    /// EMSGSIZE: does not fit the message.
-    MsgSize,
     /// EAFNOSUPPORT: an address family IPVS does not serve.
     AfNoSupport,
     /// EOPNOTSUPP: a combination IPVS does not serve.

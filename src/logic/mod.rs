@@ -5,31 +5,22 @@
 //! Everything here builds both into the module and, through the top-level
 //! `Cargo.toml`, into host unit tests.
 
-#[cfg_attr(not(test), allow(dead_code))]
-// Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod addr;
 pub(crate) mod conn_proc;
 pub(crate) mod conn_reuse;
 pub(crate) mod conn_tab;
-#[cfg_attr(not(test), allow(dead_code))] // Until issue 3's sockopt commands use all of it.
 pub(crate) mod dest;
 pub(crate) mod encap;
-#[cfg_attr(not(test), allow(dead_code))]
-// Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod errno;
 pub(crate) mod estimator;
 pub(crate) mod fmtbuf;
 pub(crate) mod genl;
 pub(crate) mod icmp;
 pub(crate) mod linear_probe;
-#[cfg_attr(not(test), allow(dead_code))]
-// Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod nla;
 pub(crate) mod overload;
 pub(crate) mod packet;
 pub(crate) mod procfs;
-#[cfg_attr(not(test), allow(dead_code))]
-// Until issue 3's destination, sockopt and daemon commands use all of it.
 pub(crate) mod service;
 pub(crate) mod sockopt;
 pub(crate) mod stats;

@@ -53,8 +53,6 @@ pub(crate) enum AttrPolicy {
     U16,
     /// `NLA_U32`: at least four bytes.
     U32,
-    /// `NLA_U64`: at least eight bytes.
-    U64,
     /// `NLA_NUL_STRING` with `.len = max_len`: a NUL within the first
     /// `max_len + 1` bytes, and at most `max_len` bytes once one trailing
     /// NUL is dropped.
@@ -87,7 +85,6 @@ impl AttrPolicy {
             AttrPolicy::U8 => at_least(attrlen, 1),
             AttrPolicy::U16 => at_least(attrlen, 2),
             AttrPolicy::U32 => at_least(attrlen, 4),
-            AttrPolicy::U64 => at_least(attrlen, 8),
             AttrPolicy::NulString { max_len } => {
                 // The NUL must be where a reader bounded by the limit
                 // would stop; a missing one is EINVAL, unlike the other
@@ -149,10 +146,6 @@ fn at_least(attrlen: usize, min: usize) -> Result<(), Errno> {
 pub(crate) struct Attrs<'a, const N: usize> {
     /// The payloads by type; index 0 is never set.
     tb: [Option<&'a [u8]>; N],
-    /// Bytes after the last well-formed attribute, when the walk stopped
-    /// on a malformed header (C warns "bytes leftover after parsing
-    /// attributes" and goes on).
-    leftover: usize,
 }
 
 impl<'a, const N: usize> Attrs<'a, N> {
@@ -164,12 +157,6 @@ impl<'a, const N: usize> Attrs<'a, N> {
     /// Whether attribute `ty` is present.
     pub(crate) fn has(&self, ty: u16) -> bool {
         self.get(ty).is_some()
-    }
-
-    /// How many bytes the walk left unread because a header was malformed.
-    /// The C only logs this in liberal mode; the glue may do the same.
-    pub(crate) fn leftover(&self) -> usize {
-        self.leftover
     }
 
     /// The first `M` bytes of the payload, or `None` if absent or shorter.
@@ -232,17 +219,12 @@ pub(crate) fn parse<'a, const N: usize>(
 ) -> Result<Attrs<'a, N>, Errno> {
     let mut tb: [Option<&'a [u8]>; N] = [None; N];
     let mut rest = payload;
-    let leftover = loop {
-        // nla_ok(): a whole header, and a length that covers it and fits.
-        let (len, raw_type) = match rest {
-            [l0, l1, t0, t1, ..] => (
-                usize::from(u16::from_ne_bytes([*l0, *l1])),
-                u16::from_ne_bytes([*t0, *t1]),
-            ),
-            _ => break rest.len(),
-        };
+    // nla_ok(): a whole header, and a length that covers it and fits.
+    while let [l0, l1, t0, t1, ..] = rest {
+        let len = usize::from(u16::from_ne_bytes([*l0, *l1]));
+        let raw_type = u16::from_ne_bytes([*t0, *t1]);
         if len < HDRLEN || len > rest.len() {
-            break rest.len();
+            break;
         }
         let data = rest.get(HDRLEN..len).ok_or(Errno::Inval)?;
         let ty = raw_type & TYPE_MASK;
@@ -254,17 +236,17 @@ pub(crate) fn parse<'a, const N: usize>(
                 }
             }
         }
-        // nla_next(): step over the padding too. An unpadded last
-        // attribute drives C's `rem` negative, which is not "leftover".
+        // nla_next(): step over the padding too.
         match align(len).and_then(|total| rest.get(total..)) {
             Some(next) => rest = next,
-            None => break 0,
+            None => break,
         }
-    };
-    Ok(Attrs { tb, leftover })
+    }
+    Ok(Attrs { tb })
 }
 
-/// `IPVS_DAEMON_ATTR_*`: attributes nested in `IPVS_CMD_ATTR_DAEMON`.
+/// `IPVS_DAEMON_ATTR_*`: the attributes nested in `IPVS_CMD_ATTR_DAEMON`
+/// that are read; [`DAEMON_POLICY`] validates all of them.
 pub(crate) mod daemon_attr {
     /// Master or backup (`IP_VS_STATE_*`).
     pub(crate) const STATE: u16 = 1;
@@ -272,16 +254,10 @@ pub(crate) mod daemon_attr {
     pub(crate) const MCAST_IFN: u16 = 2;
     /// The sync id.
     pub(crate) const SYNC_ID: u16 = 3;
-    /// The UDP payload size.
-    pub(crate) const SYNC_MAXLEN: u16 = 4;
     /// The IPv4 multicast group.
     pub(crate) const MCAST_GROUP: u16 = 5;
     /// The IPv6 multicast group.
     pub(crate) const MCAST_GROUP6: u16 = 6;
-    /// The multicast base port.
-    pub(crate) const MCAST_PORT: u16 = 7;
-    /// The multicast TTL.
-    pub(crate) const MCAST_TTL: u16 = 8;
     /// `IPVS_DAEMON_ATTR_MAX`.
     pub(crate) const MAX: u16 = 8;
 }
@@ -374,13 +350,12 @@ mod tests {
     use super::*;
     use std::vec::Vec;
 
-    /// A policy with one of each kind, types 1..=8.
-    const P: [AttrPolicy; 9] = [
+    /// A policy with one of each kind, types 1..=7.
+    const P: [AttrPolicy; 8] = [
         ANY,
         AttrPolicy::U8,
         AttrPolicy::U16,
         AttrPolicy::U32,
-        AttrPolicy::U64,
         AttrPolicy::NulString { max_len: 15 },
         AttrPolicy::Binary { max_len: 16 },
         AttrPolicy::Nested,
@@ -397,7 +372,7 @@ mod tests {
     #[test]
     fn empty_payload_is_an_empty_table() {
         let a = parse(&[], &P);
-        assert!(matches!(a, Ok(ref t) if (0..9).all(|i| !t.has(i)) && t.leftover() == 0));
+        assert!(matches!(a, Ok(ref t) if (0..8).all(|i| !t.has(i))));
     }
 
     #[test]
@@ -419,9 +394,9 @@ mod tests {
         // NLA_F_NET_BYTEORDER; liberal mode does not check them.
         let mut b = Vec::new();
         put_u16(&mut b, 2 | F_NET_BYTEORDER, 9);
-        put(&mut b, 7 | F_NESTED, &[]);
+        put(&mut b, 6 | F_NESTED, &[]);
         let a = parse(&b, &P);
-        assert!(matches!(a, Ok(ref t) if t.u16(2) == Some(9) && t.get(7) == Some(&[][..])));
+        assert!(matches!(a, Ok(ref t) if t.u16(2) == Some(9) && t.get(6) == Some(&[][..])));
     }
 
     #[test]
@@ -431,7 +406,7 @@ mod tests {
         put_u8(&mut b, 1, 3);
         b.truncate(5);
         let a = parse(&b, &P);
-        assert!(matches!(a, Ok(ref t) if t.u8(1) == Some(3) && t.leftover() == 0));
+        assert!(matches!(a, Ok(ref t) if t.u8(1) == Some(3)));
     }
 
     #[test]
@@ -444,24 +419,24 @@ mod tests {
         // Short header: 3 bytes.
         let mut b = good.clone();
         b.extend_from_slice(&[8, 0, 1]);
-        assert!(matches!(parse(&b, &P), Ok(ref t) if t.u16(2) == Some(5) && t.leftover() == 3));
+        assert!(matches!(parse(&b, &P), Ok(ref t) if t.u16(2) == Some(5)));
 
         // nla_len < NLA_HDRLEN, even though a valid attribute follows.
         let mut b = good.clone();
         put_raw(&mut b, 3, 1, &[]);
         put_u8(&mut b, 1, 1);
-        assert!(matches!(parse(&b, &P), Ok(ref t) if !t.has(1) && t.leftover() == 12));
+        assert!(matches!(parse(&b, &P), Ok(ref t) if !t.has(1)));
 
         // nla_len past the end: the attribute is not taken.
         let mut b = good.clone();
         put_raw(&mut b, 12, 3, &[1, 2, 3, 4]);
-        assert!(matches!(parse(&b, &P), Ok(ref t) if !t.has(3) && t.leftover() == 8));
+        assert!(matches!(parse(&b, &P), Ok(ref t) if !t.has(3)));
 
         // A bad attribute after the tail is never validated.
         let mut b = good;
         b.extend_from_slice(&[0, 0, 0, 0]);
         put(&mut b, 3, &[1]);
-        assert!(matches!(parse(&b, &P), Ok(ref t) if !t.has(3) && t.leftover() == 12));
+        assert!(matches!(parse(&b, &P), Ok(ref t) if !t.has(3)));
     }
 
     #[test]
@@ -469,7 +444,7 @@ mod tests {
         // lib/nlattr.c:625-631: type 0 or > maxtype, `continue`.
         let mut b = Vec::new();
         put(&mut b, 0, &[1]);
-        put(&mut b, 9, &[]);
+        put(&mut b, 8, &[]);
         put(&mut b, TYPE_MASK, &[1, 2, 3]);
         put_u8(&mut b, 1, 4);
         assert!(matches!(parse(&b, &P), Ok(ref t) if t.u8(1) == Some(4) && !t.has(0)));
@@ -495,12 +470,10 @@ mod tests {
         assert_eq!(one(1, &[]), Err(Errno::Range));
         assert_eq!(one(2, &[1]), Err(Errno::Range));
         assert_eq!(one(3, &[1, 2, 3]), Err(Errno::Range));
-        assert_eq!(one(4, &[0; 7]), Err(Errno::Range));
         // Longer: only the pr_warn of lib/nlattr.c:413-421.
         assert_eq!(one(1, &[1, 2]), Ok(()));
         assert_eq!(one(2, &[1, 2, 3, 4, 5]), Ok(()));
         assert_eq!(one(3, &[0; 8]), Ok(()));
-        assert_eq!(one(4, &[0; 9]), Ok(()));
         // Reads take the first bytes, as nla_get_u16() does.
         let mut b = Vec::new();
         put(&mut b, 2, &[0x34, 0x12, 0xff, 0xff]);
@@ -511,27 +484,27 @@ mod tests {
     #[test]
     fn nul_strings() {
         // lib/nlattr.c:471-496, .len = 15.
-        assert_eq!(one(5, b"rr\0"), Ok(()));
-        assert_eq!(one(5, b"\0"), Ok(()));
-        assert_eq!(one(5, b"123456789012345\0"), Ok(()));
+        assert_eq!(one(4, b"rr\0"), Ok(()));
+        assert_eq!(one(4, b"\0"), Ok(()));
+        assert_eq!(one(4, b"123456789012345\0"), Ok(()));
         // No NUL in the first len + 1 bytes: EINVAL (line 477).
-        assert_eq!(one(5, b"rr"), Err(Errno::Inval));
-        assert_eq!(one(5, b""), Err(Errno::Inval));
-        assert_eq!(one(5, b"1234567890123456\0"), Err(Errno::Inval));
+        assert_eq!(one(4, b"rr"), Err(Errno::Inval));
+        assert_eq!(one(4, b""), Err(Errno::Inval));
+        assert_eq!(one(4, b"1234567890123456\0"), Err(Errno::Inval));
         // 16 characters then NUL: NUL is byte 17 of a 15 limit.
-        assert_eq!(one(5, b"1234567890123456"), Err(Errno::Inval));
+        assert_eq!(one(4, b"1234567890123456"), Err(Errno::Inval));
         // NUL found but the attribute is longer than len + one NUL:
         // ERANGE (line 493), even if the excess is NULs.
         assert_eq!(
-            one(5, b"rr\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+            one(4, b"rr\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
             Err(Errno::Range)
         );
-        assert_eq!(one(5, b"rr\0xxxxxxxxxxxxxx"), Err(Errno::Range));
+        assert_eq!(one(4, b"rr\0xxxxxxxxxxxxxx"), Err(Errno::Range));
         // Within the limit, junk after the NUL is accepted.
-        assert_eq!(one(5, b"rr\0x"), Ok(()));
+        assert_eq!(one(4, b"rr\0x"), Ok(()));
         let mut b = Vec::new();
-        put(&mut b, 5, b"wlc\0x");
-        assert!(matches!(parse(&b, &P), Ok(ref t) if t.nul_str(5) == Some(&b"wlc"[..])));
+        put(&mut b, 4, b"wlc\0x");
+        assert!(matches!(parse(&b, &P), Ok(ref t) if t.nul_str(4) == Some(&b"wlc"[..])));
         // Without a limit, any NUL will do.
         let p = [ANY, AttrPolicy::NulString { max_len: 0 }];
         let mut b = Vec::new();
@@ -545,28 +518,28 @@ mod tests {
     #[test]
     fn binary_nested_unspec() {
         // NLA_BINARY (lib/nlattr.c:498-501).
-        assert_eq!(one(6, &[]), Ok(()));
-        assert_eq!(one(6, &[1; 16]), Ok(()));
-        assert_eq!(one(6, &[1; 17]), Err(Errno::Range));
+        assert_eq!(one(5, &[]), Ok(()));
+        assert_eq!(one(5, &[1; 16]), Ok(()));
+        assert_eq!(one(5, &[1; 17]), Err(Errno::Range));
         // NLA_NESTED (lib/nlattr.c:503-510).
-        assert_eq!(one(7, &[]), Ok(()));
-        assert_eq!(one(7, &[1, 2, 3]), Err(Errno::Range));
-        assert_eq!(one(7, &[1, 2, 3, 4]), Ok(()));
+        assert_eq!(one(6, &[]), Ok(()));
+        assert_eq!(one(6, &[1, 2, 3]), Err(Errno::Range));
+        assert_eq!(one(6, &[1, 2, 3, 4]), Ok(()));
         // NLA_UNSPEC with .len (lib/nlattr.c:549-557).
-        assert_eq!(one(8, &[0; 15]), Err(Errno::Range));
-        assert_eq!(one(8, &[0; 16]), Ok(()));
-        assert_eq!(one(8, &[0; 40]), Ok(()));
+        assert_eq!(one(7, &[0; 15]), Err(Errno::Range));
+        assert_eq!(one(7, &[0; 16]), Ok(()));
+        assert_eq!(one(7, &[0; 40]), Ok(()));
     }
 
     #[test]
     fn memcpy_zero_fills_and_truncates() {
         // nla_memcpy() (lib/nlattr.c:836-845).
         let mut b = Vec::new();
-        put(&mut b, 6, &[1, 2, 3, 4]);
+        put(&mut b, 5, &[1, 2, 3, 4]);
         let a = parse(&b, &P);
         assert!(
-            matches!(a, Ok(ref t) if t.memcpy::<8>(6) == Some([1, 2, 3, 4, 0, 0, 0, 0])
-            && t.memcpy::<2>(6) == Some([1, 2]) && t.memcpy::<2>(5).is_none())
+            matches!(a, Ok(ref t) if t.memcpy::<8>(5) == Some([1, 2, 3, 4, 0, 0, 0, 0])
+            && t.memcpy::<2>(5) == Some([1, 2]) && t.memcpy::<2>(4).is_none())
         );
     }
 
@@ -581,7 +554,8 @@ mod tests {
         put_str(&mut b, daemon_attr::MCAST_IFN, b"0123456789abcdef");
         assert_eq!(parse(&b, &DAEMON_POLICY).map(|_| ()), Err(Errno::Inval));
         let mut b = Vec::new();
-        put_u8(&mut b, daemon_attr::MCAST_TTL, 2);
+        // IPVS_DAEMON_ATTR_MCAST_TTL, the last.
+        put_u8(&mut b, daemon_attr::MAX, 2);
         assert_eq!(parse(&b, &DAEMON_POLICY).map(|_| ()), Ok(()));
     }
 

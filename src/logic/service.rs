@@ -55,12 +55,6 @@ pub(crate) mod flag {
     pub(crate) const HASHED: u32 = 0x0002;
     /// `IP_VS_SVC_F_ONEPACKET`.
     pub(crate) const ONEPACKET: u32 = 0x0004;
-    /// `IP_VS_SVC_F_SCHED1`.
-    pub(crate) const SCHED1: u32 = 0x0008;
-    /// `IP_VS_SVC_F_SCHED2`.
-    pub(crate) const SCHED2: u32 = 0x0010;
-    /// `IP_VS_SVC_F_SCHED3`.
-    pub(crate) const SCHED3: u32 = 0x0020;
 }
 
 /// `IPPROTO_*` numbers the control plane names.
@@ -150,11 +144,6 @@ impl Name {
     /// The name as `strnlen()` sees it.
     pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether the name is `""`.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }
 
@@ -451,6 +440,13 @@ mod tests {
 
     const V4: [u8; 4] = [192, 168, 0, 1];
 
+    /// `IP_VS_SVC_F_SCHED1`: a flag for the scheduler, opaque here.
+    const SCHED1: u32 = 0x0008;
+    /// `IP_VS_SVC_F_SCHED2`: a flag for the scheduler, opaque here.
+    const SCHED2: u32 = 0x0010;
+    /// `IP_VS_SVC_F_SCHED3`: a flag for the scheduler, opaque here.
+    const SCHED3: u32 = 0x0020;
+
     fn key(af: Af, protocol: u16, a: &[u8], port: u16, fwmark: u32) -> Key {
         let mut addr = [0xee; 16];
         addr[..a.len()].copy_from_slice(a);
@@ -677,17 +673,17 @@ mod tests {
         let mut b = v4_key();
         put_str(&mut b, attr::SCHED_NAME, b"rr");
         let mut f = Vec::new();
-        f.extend_from_slice(&(flag::ONEPACKET | flag::SCHED1).to_ne_bytes());
+        f.extend_from_slice(&(flag::ONEPACKET | SCHED1).to_ne_bytes());
         f.extend_from_slice(&(flag::ONEPACKET | flag::PERSISTENT).to_ne_bytes());
         put(&mut b, attr::FLAGS, &f);
         put_u32(&mut b, attr::TIMEOUT, 0);
         put_u32(&mut b, attr::NETMASK, 0);
         // SCHED1 is outside the mask; PERSISTENT is cleared by it.
         assert_eq!(config_of(&b, None).map(|c| c.flags), Ok(flag::ONEPACKET));
-        let cur = flag::PERSISTENT | flag::HASHED | flag::SCHED2;
+        let cur = flag::PERSISTENT | flag::HASHED | SCHED2;
         assert_eq!(
             config_of(&b, Some(cur)).map(|c| c.flags),
-            Ok(flag::ONEPACKET | flag::HASHED | flag::SCHED2)
+            Ok(flag::ONEPACKET | flag::HASHED | SCHED2)
         );
         assert_eq!(merge_flags(0xf0, 0x0f, 0x3c), 0xcc);
     }
@@ -700,10 +696,7 @@ mod tests {
         put(&mut b, attr::FLAGS, &flag::PERSISTENT.to_ne_bytes());
         put_u32(&mut b, attr::TIMEOUT, 0);
         put_u32(&mut b, attr::NETMASK, 0);
-        assert_eq!(
-            config_of(&b, Some(flag::SCHED3)).map(|c| c.flags),
-            Ok(flag::SCHED3)
-        );
+        assert_eq!(config_of(&b, Some(SCHED3)).map(|c| c.flags), Ok(SCHED3));
         // And an oversized one is ERANGE, hence EINVAL.
         let mut b = v4_key();
         put(&mut b, attr::FLAGS, &[0; 9]);

@@ -4,9 +4,6 @@
 //!
 //! C: [`net/netfilter/ipvs/ip_vs_sched.c`](srctree/net/netfilter/ipvs/ip_vs_sched.c)
 
-// Shared with the scheduler modules; the core uses the parts its control
-// plane needs until the data plane schedules packets (issue 5).
-#[allow(dead_code)]
 pub(crate) mod abi;
 pub(crate) mod sysctl;
 
