@@ -355,8 +355,6 @@ pub(crate) type Pick<'a, D> = Result<&'a D, Miss>;
 pub(crate) const SVC_F_SCHED1: u32 = 0x0008;
 /// `IP_VS_SVC_F_SCHED2`: sh and mh take it as "hash the source port too".
 pub(crate) const SVC_F_SCHED2: u32 = 0x0010;
-/// `IP_VS_SVC_F_SCHED3`: no scheduler here uses it.
-pub(crate) const SVC_F_SCHED3: u32 = 0x0020;
 
 /// What the hashing schedulers read of a packet (`struct ip_vs_iphdr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
