@@ -225,7 +225,10 @@ pub(crate) fn incoming(
     match c.fwd {
         conn_flag::MASQ => nat_xmit(net, skb, out, &e, (&c.dest, &c.real), hook == Hook::Forward),
         conn_flag::DROUTE => xmit::direct(net, skb, out, &c.dest),
-        conn_flag::TUNNEL => xmit::tunnel(net, skb, out, &c.dest),
+        conn_flag::TUNNEL => {
+            let pmtu_disc = ipvs.sysctls.get(sysctl::index::PMTU_DISC) != 0;
+            xmit::tunnel(net, skb, out, &c.dest, pmtu_disc)
+        }
         // Local node and bypass: the local stack delivers it.
         _ => Verdict::Accept,
     }
@@ -315,7 +318,7 @@ fn nat_xmit(
     forwarded: bool,
 ) -> Verdict {
     let (dest, real) = to;
-    let route = match xmit::route_out(net, &mut skb, out, dest, false, 0) {
+    let route = match xmit::route_out(net, &mut skb, out, dest, false, None) {
         Some(r) => r,
         None => return Verdict::Drop,
     };

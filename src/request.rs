@@ -79,7 +79,10 @@ fn handle(net: Net, skb: Skb<'_>, local: bool) -> Verdict {
         Action::Forward { fwd, real, dest } => match fwd {
             conn_flag::MASQ => xmit::nat(net, skb, &pkt, &dest, &real),
             conn_flag::DROUTE => xmit::direct(net, skb, (&pkt).into(), &dest),
-            conn_flag::TUNNEL => xmit::tunnel(net, skb, (&pkt).into(), &dest),
+            conn_flag::TUNNEL => {
+                let pmtu_disc = ipvs.sysctls.get(sysctl::index::PMTU_DISC) != 0;
+                xmit::tunnel(net, skb, (&pkt).into(), &dest, pmtu_disc)
+            }
             // Local node and bypass: the local stack delivers it.
             _ => Verdict::Accept,
         },

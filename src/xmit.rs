@@ -46,21 +46,33 @@ impl<'a> From<&'a Packet> for Outgoing<'a> {
     }
 }
 
+/// What a tunnel adds to a packet's way to its real server: its headers,
+/// and whether path MTU discovery goes through it (the sysctl
+/// `pmtu_disc`: without, the tunnel packet is fragmented when it must be).
+#[derive(Clone, Copy)]
+pub(crate) struct TunnelPath {
+    /// The outer IPv4 header and the encapsulation after it.
+    pub(crate) headers: usize,
+    /// `pmtu_disc`.
+    pub(crate) pmtu_disc: bool,
+}
+
 /// The route to the real server `dest` for a packet that leaves this host
 /// ([`Dest::route`]), with the checks of `__ip_vs_get_out_rt()`: the TTL
 /// is decremented (an expired packet is counted as a header error and
 /// answered with an ICMP error) and a packet too big for the path with DF
 /// set is answered with "fragmentation needed" (unless it is an ICMP error
-/// itself, which goes as it is). `None` when the packet is
-/// to be dropped; `Some(None)` when the server is this host (the packet is
-/// delivered locally, unchanged).
+/// itself, which goes as it is, or goes through a tunnel without path MTU
+/// discovery); a tunnel that leaves less than 68 bytes of MTU drops it.
+/// `None` when the packet is to be dropped; `Some(None)` when the server
+/// is this host (the packet is delivered locally, unchanged).
 pub(crate) fn route_out(
     net: Net,
     skb: &mut Skb<'_>,
     out: Outgoing<'_>,
     dest: &Dest,
     known_nh: bool,
-    overhead: usize,
+    tunnel: Option<TunnelPath>,
 ) -> Option<Option<Route>> {
     let iph = out.iph;
     let route = dest.route(net, known_nh)?;
@@ -72,8 +84,17 @@ pub(crate) fn route_out(
         skb.icmp_send(icmp::TIME_EXCEEDED, icmp::EXC_TTL, 0);
         return None;
     }
-    let mtu = route.mtu().checked_sub(overhead)?;
-    if iph.dont_fragment() && skb.exceeds_mtu(mtu) && !out.icmp_error {
+    let (mtu, checks_df) = match tunnel {
+        Some(t) => {
+            let mtu = route.mtu().checked_sub(t.headers)?;
+            if mtu < 68 {
+                return None;
+            }
+            (mtu, t.pmtu_disc)
+        }
+        None => (route.mtu(), true),
+    };
+    if checks_df && iph.dont_fragment() && skb.exceeds_mtu(mtu) && !out.icmp_error {
         skb.icmp_send(
             icmp::DEST_UNREACH,
             icmp::FRAG_NEEDED,
@@ -152,7 +173,7 @@ pub(crate) fn nat(
     dest: &Dest,
     real: &Endpoint,
 ) -> Verdict {
-    let route = match route_out(net, &mut skb, pkt.into(), dest, false, 0) {
+    let route = match route_out(net, &mut skb, pkt.into(), dest, false, None) {
         Some(r) => r,
         None => return Verdict::Drop,
     };
@@ -175,7 +196,7 @@ pub(crate) fn snat(mut skb: Skb<'_>, pkt: &Packet, virt: &Endpoint) -> Verdict {
 /// Direct routing (`ip_vs_dr_xmit()`): the packet goes unchanged to the
 /// real server's link-layer address.
 pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest) -> Verdict {
-    match route_out(net, &mut skb, out, dest, true, 0) {
+    match route_out(net, &mut skb, out, dest, true, None) {
         Some(Some(route)) => {
             skb.ip_send_check();
             skb.set_route(route);
@@ -192,8 +213,15 @@ pub(crate) fn direct(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest)
 
 /// Tunnelling (`ip_vs_tunnel_xmit()`): the packet travels inside a new
 /// IPv4 header to the real server, right after it or after the UDP and
-/// GUE or the GRE header the destination asks for.
-pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest) -> Verdict {
+/// GUE or the GRE header the destination asks for. With `pmtu_disc` the
+/// outer header copies the packet's DF bit, else it may be fragmented.
+pub(crate) fn tunnel(
+    net: Net,
+    mut skb: Skb<'_>,
+    out: Outgoing<'_>,
+    dest: &Dest,
+    pmtu_disc: bool,
+) -> Verdict {
     // The offsets a GUE server would need to finish the inner checksum;
     // one starting before the IPv4 header cannot be described.
     let Ok(partial) = skb.partial_csum() else {
@@ -204,8 +232,11 @@ pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest)
         return Verdict::Drop;
     };
     let daddr = v4(&dest.shared.addr);
-    let overhead = ip::MIN_LEN + encap.len();
-    let route = match route_out(net, &mut skb, out, dest, false, overhead) {
+    let path = TunnelPath {
+        headers: ip::MIN_LEN + encap.len(),
+        pmtu_disc,
+    };
+    let route = match route_out(net, &mut skb, out, dest, false, Some(path)) {
         Some(Some(route)) => route,
         Some(None) => {
             skb.set_handled();
@@ -216,8 +247,10 @@ pub(crate) fn tunnel(net: Net, mut skb: Skb<'_>, out: Outgoing<'_>, dest: &Dest)
     skb.ip_send_check();
     let mut tos = [0u8];
     let inner_len = skb.len();
+    // What the outer header copies: the TTL left, and DF.
     let inner = Ipv4 {
         ttl: out.iph.ttl - 1,
+        frag_off: if pmtu_disc { out.iph.frag_off } else { 0 },
         ..*out.iph
     };
     let sport = match encap {

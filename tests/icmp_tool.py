@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """ICMP errors for tests/icmp.sh, run inside its namespaces:
 
-  icmp_tool.py recverr ADDR PORT SPORT
+  icmp_tool.py recverr ADDR PORT SPORT [SIZE]
       sends a UDP datagram from SPORT to ADDR:PORT on a connected socket
       with IP_RECVERR; prints the ICMP error it gets back (and who sent it)
-      or the answer.
+      or the answer. With SIZE, the datagram carries SIZE bytes with DF.
   icmp_tool.py send VADDR CADDR TYPE,CODE,INFO,PROTO,VPORT,CPORT[,bad]...
       sends each ICMP error from CADDR to VADDR, quoting a packet
       VADDR:VPORT -> CADDR:CPORT of PROTO (udp or tcp) with DF; with "bad"
@@ -26,6 +26,8 @@ import struct
 import sys
 
 IP_RECVERR = 11
+IP_MTU_DISCOVER = 10
+IP_PMTUDISC_DO = 2
 IPPROTO_GRE = 47
 PROTOS = {"udp": socket.IPPROTO_UDP, "tcp": socket.IPPROTO_TCP}
 NAMES = {v: k for k, v in PROTOS.items()}
@@ -101,12 +103,14 @@ def send(vaddr, caddr, specs):
         s.sendto(error(spec, vaddr, caddr), (vaddr, 0))
 
 
-def recverr(addr, port, sport):
+def recverr(addr, port, sport, size=None):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_IP, IP_RECVERR, 1)
+    if size is not None:
+        s.setsockopt(socket.SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
     s.bind(("", sport))
     s.connect((addr, port))
-    s.send(b"hello\n")
+    s.send(b"hello\n" if size is None else b"x" * size)
     p = select.poll()
     p.register(s, select.POLLIN | select.POLLERR)
     if not p.poll(3000):
@@ -148,7 +152,7 @@ def capture(out, ready):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "recverr":
-        recverr(args[0], int(args[1]), int(args[2]))
+        recverr(args[0], int(args[1]), int(args[2]), *map(int, args[3:4]))
     elif cmd == "send":
         send(args[0], args[1], args[2:])
     elif cmd == "tunnel":

@@ -15,6 +15,7 @@ tmp=$(mktemp -d)
 trap 'cleanup_all_ns; ipvs_unload >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 need_tools socat ipvsadm python3
 sniff=$(cd "$(dirname "$0")" && pwd)/tunnel_sniff.py
+tool=$(cd "$(dirname "$0")" && pwd)/icmp_tool.py
 GUE_PORT=6080
 
 # sniffing: whether the servers' sniffers listen.
@@ -66,6 +67,16 @@ scenario() {
 	d ipvsadm -Ln --stats | awk '/^(TCP|UDP) / { proto = $1 }
 		/->/ && $2 != "RemoteAddress:Port" {
 			if (proto == "UDP") print $2, $3, $4, $5, $6, $7; else print $2, $3 }'
+	d sysctl -qw net.ipv4.vs.pmtu_disc=0
+	echo "big, pmtu_disc=0: $(big 43031) / $(big 43032)"
+	d sysctl -qw net.ipv4.vs.pmtu_disc=1
+	echo "big, pmtu_disc=1: $(big 43033)"
+}
+
+# big SPORT: a datagram of 1490 bytes with DF from the client's port SPORT
+# to UDP 82 of the virtual service; the answer or the error.
+big() {
+	ip netns exec "$client" python3 "$tool" recverr "$VIP" 82 "$1" 1462
 }
 
 c_vs_ours scenario "answers, tunnel packets, listing and counters"
@@ -93,6 +104,12 @@ check_match "GUE with checksum" \
 check_match "GUE with remote checksum offload" \
 	"192.168.100.1>192.168.100.11 df=1 udp dport=$GUE_PORT len=ok check=set gue=020400018000000000140024 inner tcp 10.0.0.2>$VIP:83" \
 	"$(received 1 | grep 'inner tcp.*:83$')"
+# rr sends the first two to rs2 (GRE) and rs1 (GUE); the third, to rs2,
+# gets the MTU less the IPv4 and GRE headers.
+check_match "path MTU discovery" \
+	"big, pmtu_disc=0: answer rs2 / answer rs1
+big, pmtu_disc=1: error Message too long type=3 code=4 info=1476 from $VIP" \
+	"$(grep '^big' <<<"$out")"
 check_match "GRE without checksum" \
 	"192.168.100.1>192.168.100.12 df=1 gre hdr=00000800 inner udp 10.0.0.2>$VIP:82" \
 	"$(received 2 | grep 'inner udp')"

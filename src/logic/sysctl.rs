@@ -118,6 +118,8 @@ pub(crate) mod index {
     pub(crate) const SLOPPY_TCP: usize = 9;
     /// `expire_quiescent_template`.
     pub(crate) const EXPIRE_QUIESCENT_TEMPLATE: usize = 11;
+    /// `pmtu_disc`.
+    pub(crate) const PMTU_DISC: usize = 14;
     /// `conn_reuse_mode`.
     pub(crate) const CONN_REUSE_MODE: usize = 16;
     /// `schedule_icmp`.
@@ -148,6 +150,7 @@ mod tests {
         );
         assert_eq!(VARS[index::CONN_REUSE_MODE].name, c"conn_reuse_mode");
         assert_eq!(VARS[index::SCHEDULE_ICMP].name, c"schedule_icmp");
+        assert_eq!(VARS[index::PMTU_DISC].name, c"pmtu_disc");
     }
 
     #[test]
