@@ -92,17 +92,12 @@ fn lookup(
 /// quotes, which has none (`ip_vs_try_to_schedule()` from
 /// `ip_vs_in_icmp()`); it lives the first timeout of a new connection.
 fn schedule(ipvs: &NetIpvs, skb: &Skb<'_>, e: &Error) -> Result<Found, Verdict> {
-    let dp = &ipvs.dp;
     let pkt = Packet::answered_by(e);
     let now = time::jiffies();
-    let mut conn = request::open(dp, &pkt, skb, &ipvs.sysctls, now)?;
-    conn.touch(now);
-    if conn.flags & conn_flag::ONE_PACKET != 0 {
-        return Ok(Found::of(&conn));
-    }
-    let mut slot = dp.conns.slot(pkt.iph.protocol, &conn.client);
-    let c = slot.find_in_or_insert(conn).map_err(|_| Verdict::Drop)?;
-    Ok(Found::of(c))
+    request::open_and(&ipvs.dp, &pkt, skb, &ipvs.sysctls, now, |c| {
+        c.touch(now);
+        Found::of(c)
+    })
 }
 
 /// Reads the ICMP message after the IPv4 header `iph`.

@@ -131,26 +131,37 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
     if !pkt.may_open(sysctls.get(sysctl::index::SLOPPY_TCP) != 0) {
         return Action::Done(pkt.unscheduled());
     }
-    let mut conn = match open(dp, pkt, skb, sysctls, now) {
-        Ok(c) => c,
-        Err(v) => return Action::Done(v),
-    };
+    match open_and(dp, pkt, skb, sysctls, now, |c| forward(dp, c, pkt, now)) {
+        Ok(action) => action,
+        Err(v) => Action::Done(v),
+    }
+}
+
+/// [`open`], then `with` on the connection: the one in the table, where
+/// it was added unless another CPU made the same meanwhile (then that
+/// one, and this one ends unused; C would keep both); a one-packet
+/// connection (`-o`, UDP) is handed over itself, never remembered.
+pub(crate) fn open_and<R>(
+    dp: &DataPlane,
+    pkt: &Packet,
+    skb: &Skb<'_>,
+    sysctls: &SysctlTable,
+    now: u64,
+    with: impl FnOnce(&mut Conn) -> R,
+) -> Result<R, Verdict> {
+    let mut conn = open(dp, pkt, skb, sysctls, now)?;
     if conn.flags & conn_flag::ONE_PACKET != 0 {
-        // A one-packet connection (`-o`, UDP): forwarded, never remembered.
-        return forward(dp, &mut conn, pkt, now);
+        return Ok(with(&mut conn));
     }
-    // Another CPU may have made the same connection meanwhile: the packet
-    // joins that one, and this one ends unused (C would keep both).
-    match dp.conns.slot(protocol, &client).find_in_or_insert(conn) {
-        Ok(c) => forward(dp, c, pkt, now),
-        Err(_) => Action::Done(Verdict::Drop),
-    }
+    let mut slot = dp.conns.slot(pkt.iph.protocol, &conn.client);
+    let c = slot.find_in_or_insert(conn).map_err(|_| Verdict::Drop)?;
+    Ok(with(c))
 }
 
 /// A new connection for `pkt` (in `skb`) to the service it is addressed
 /// to, counted (`ip_vs_try_to_schedule()`), not yet in the table; or the
 /// verdict on a packet that gets none.
-pub(crate) fn open(
+fn open(
     dp: &DataPlane,
     pkt: &Packet,
     skb: &Skb<'_>,

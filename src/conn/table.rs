@@ -598,18 +598,11 @@ impl Slot<'_> {
 
     /// Removes the connection to `virt`.
     pub(crate) fn remove(&mut self, virt: &Endpoint) {
-        self.remove_where(|c| c.virt == *virt && !c.is_template());
-    }
-
-    /// Removes the first entry of the slot's protocol and client that
-    /// `which` accepts.
-    fn remove_where(&mut self, which: impl Fn(&Conn) -> bool) {
         let (protocol, client) = (self.protocol, self.client);
         let bucket = self.bucket();
-        if let Some(i) = bucket
-            .iter()
-            .position(|c| c.protocol == protocol && c.client == client && which(c))
-        {
+        if let Some(i) = bucket.iter().position(|c| {
+            c.protocol == protocol && c.client == client && c.virt == *virt && !c.is_template()
+        }) {
             drop(bucket.remove(i));
             self.stripe.count -= 1;
         }
