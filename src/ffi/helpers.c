@@ -15,6 +15,7 @@
 #include <net/udp.h>
 #include <net/route.h>
 #include <linux/netfilter.h>
+#include <net/netfilter/nf_conntrack.h>
 #include <linux/kmod.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -246,7 +247,18 @@ bool ipvs_rs_skb_ipvs_property(const struct sk_buff *skb)
 
 void ipvs_rs_skb_set_ipvs_property(struct sk_buff *skb)
 {
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	enum ip_conntrack_info ctinfo;
+#endif
+
 	skb->ipvs_property = 1;
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	/* No connection asks conntrack to follow it (IP_VS_CONN_F_NFCT). */
+	if (nf_ct_get(skb, &ctinfo)) {
+		nf_reset_ct(skb);
+		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+	}
+#endif
 }
 
 bool ipvs_rs_skb_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
@@ -334,8 +346,15 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
 
 void ipvs_rs_send(struct net *net, struct sk_buff *skb)
 {
-	skb->ipvs_property = 1;
+	ipvs_rs_skb_set_ipvs_property(skb);
 	skb->ignore_df = 1;
+	if (skb->dev) {
+		/* Received: an early demux association (perhaps with a
+		 * TIME-WAIT socket of this host) does not leave with it.
+		 */
+		skb_orphan(skb);
+		skb_clear_tstamp(skb);
+	}
 	skb_forward_csum(skb);
 	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
 		skb_dst(skb)->dev, dst_output);

@@ -145,7 +145,10 @@ int ipvs_rs_skb_network_offset(const struct sk_buff *skb);
 u32 ipvs_rs_skb_mark(const struct sk_buff *skb);
 u8 ipvs_rs_skb_pkt_type(const struct sk_buff *skb);
 
-/* skb->ipvs_property: set on packets IPVS already handled. */
+/*
+ * skb->ipvs_property: set on packets IPVS already handled. Setting it also
+ * moves a tracked packet to the untracked entry (ip_vs_notrack()).
+ */
 bool ipvs_rs_skb_ipvs_property(const struct sk_buff *skb);
 void ipvs_rs_skb_set_ipvs_property(struct sk_buff *skb);
 
@@ -202,10 +205,12 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt);
 
 /*
  * Sends a packet IPVS has rewritten and routed (ip_vs_send_or_cont() for
- * a non-local destination): marks it ipvs_property and ignore_df (as every
- * transmitter of ip_vs_xmit.c does: no "fragmentation needed" from
- * ip_fragment()), skb_forward_csum(), and passes it to the LOCAL_OUT hooks
- * and dst_output(). Consumes skb.
+ * a non-local destination): marks it ipvs_property (untracked) and
+ * ignore_df (as every transmitter of ip_vs_xmit.c does: no "fragmentation
+ * needed" from ip_fragment()); a received packet loses its socket (early
+ * demux, ip_vs_drop_early_demux_sk()) and its timestamp; then
+ * skb_forward_csum(), and it goes to the LOCAL_OUT hooks and dst_output().
+ * Consumes skb.
  */
 void ipvs_rs_send(struct net *net, struct sk_buff *skb);
 

@@ -76,7 +76,8 @@ impl Skb<'_> {
     }
 
     /// Marks the packet as handled by IPVS, so no IPVS hook touches it
-    /// again.
+    /// again; conntrack no longer follows it (`ip_vs_notrack()`: no
+    /// connection asks for conntrack).
     pub(crate) fn set_handled(&mut self) {
         // SAFETY: Live packet owned by the hook (type invariant).
         unsafe { bindings::ipvs_rs_skb_set_ipvs_property(self.as_ptr()) }
