@@ -320,5 +320,7 @@ fn nat_xmit(
     if (route.is_none() && forwarded) || nat(&mut skb, out.iph, e, false, real).is_err() {
         return Verdict::Drop;
     }
-    xmit::deliver(net, skb, route)
+    // The quoted packet came from the virtual service.
+    let (virt, _) = ends(e);
+    xmit::deliver(net, skb, route, virt != *real)
 }

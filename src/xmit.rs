@@ -108,8 +108,15 @@ pub(crate) fn route_out(
 }
 
 /// Sends a rewritten packet by `route`, or with none lets the local stack
-/// take it (a real server on this host).
-pub(crate) fn deliver(net: Net, mut skb: Skb<'_>, route: Option<Route>) -> Verdict {
+/// take it (a real server on this host); `translated` when NAT sent it to
+/// another address or port than the virtual service's, which a socket
+/// early demux found for it cannot be for.
+pub(crate) fn deliver(
+    net: Net,
+    mut skb: Skb<'_>,
+    route: Option<Route>,
+    translated: bool,
+) -> Verdict {
     match route {
         Some(route) => {
             skb.set_route(route);
@@ -117,6 +124,9 @@ pub(crate) fn deliver(net: Net, mut skb: Skb<'_>, route: Option<Route>) -> Verdi
             Verdict::Stolen
         }
         None => {
+            if translated {
+                skb.drop_demux_socket();
+            }
             skb.set_handled();
             Verdict::Accept
         }
@@ -177,10 +187,11 @@ pub(crate) fn nat(
         Some(r) => r,
         None => return Verdict::Drop,
     };
-    if rewrite(&mut skb, pkt, ip::DADDR, 2, &pkt.destination(), real).is_err() {
+    let virt = pkt.destination();
+    if rewrite(&mut skb, pkt, ip::DADDR, 2, &virt, real).is_err() {
         return Verdict::Drop;
     }
-    deliver(net, skb, route)
+    deliver(net, skb, route, virt != *real)
 }
 
 /// NAT replies (`handle_response()` with the protocol's `snat_handler`):

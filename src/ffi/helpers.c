@@ -344,17 +344,22 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
 	skb_dst_set(skb, &rt->dst);
 }
 
+void ipvs_rs_skb_drop_demux_sk(struct sk_buff *skb)
+{
+	/* Received (not sent by a socket of this host): the socket is early
+	 * demux's, perhaps a TIME-WAIT one, and not for where it goes now.
+	 */
+	if (skb->dev)
+		skb_orphan(skb);
+}
+
 void ipvs_rs_send(struct net *net, struct sk_buff *skb)
 {
 	ipvs_rs_skb_set_ipvs_property(skb);
 	skb->ignore_df = 1;
-	if (skb->dev) {
-		/* Received: an early demux association (perhaps with a
-		 * TIME-WAIT socket of this host) does not leave with it.
-		 */
-		skb_orphan(skb);
+	ipvs_rs_skb_drop_demux_sk(skb);
+	if (skb->dev)
 		skb_clear_tstamp(skb);
-	}
 	skb_forward_csum(skb);
 	NF_HOOK(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
 		skb_dst(skb)->dev, dst_output);

@@ -204,11 +204,17 @@ bool ipvs_rs_rt_current(struct rtable *rt);
 void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt);
 
 /*
+ * A received packet loses the socket early demux tied it to
+ * (ip_vs_drop_early_demux_sk()).
+ */
+void ipvs_rs_skb_drop_demux_sk(struct sk_buff *skb);
+
+/*
  * Sends a packet IPVS has rewritten and routed (ip_vs_send_or_cont() for
  * a non-local destination): marks it ipvs_property (untracked) and
  * ignore_df (as every transmitter of ip_vs_xmit.c does: no "fragmentation
- * needed" from ip_fragment()); a received packet loses its socket (early
- * demux, ip_vs_drop_early_demux_sk()) and its timestamp; then
+ * needed" from ip_fragment()); a received packet loses its early demux
+ * socket (ipvs_rs_skb_drop_demux_sk()) and its timestamp; then
  * skb_forward_csum(), and it goes to the LOCAL_OUT hooks and dst_output().
  * Consumes skb.
  */

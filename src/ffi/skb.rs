@@ -347,6 +347,13 @@ impl Skb<'_> {
         unsafe { bindings::ipvs_rs_consume(self.as_ptr()) }
     }
 
+    /// A received packet lets go of the socket early demux tied it to: it
+    /// goes elsewhere now (`ip_vs_drop_early_demux_sk()`).
+    pub(crate) fn drop_demux_socket(&mut self) {
+        // SAFETY: Live packet owned by the hook (type invariant).
+        unsafe { bindings::ipvs_rs_skb_drop_demux_sk(self.as_ptr()) }
+    }
+
     /// Sends the routed packet on through the LOCAL_OUT hooks (IPVS no
     /// longer touches it). The packet is gone: the hook answers "stolen".
     pub(crate) fn send(self, net: Net) {
