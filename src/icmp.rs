@@ -145,8 +145,15 @@ fn nat(skb: &mut Skb<'_>, iph: &Ipv4, e: &Error, outgoing: bool, to: &Endpoint) 
 /// An ICMP message in a reply hook (`ip_vs_out_icmp()` and
 /// `handle_response_icmp()`): an error about a packet to a real server of
 /// a connection is counted, and on a NAT connection comes from the
-/// virtual service; IPVS handled it.
-pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict {
+/// virtual service (routed again from there with `reroute`); IPVS handled
+/// it.
+pub(crate) fn outgoing(
+    net: Net,
+    dp: &DataPlane,
+    mut skb: Skb<'_>,
+    iph: &Ipv4,
+    reroute: bool,
+) -> Verdict {
     let e = match read(&skb, iph) {
         Icmp::Truncated => return Verdict::Drop,
         Icmp::Error(e) | Icmp::Tunnel(Tunnel { plain: Some(e), .. }) => e,
@@ -158,7 +165,9 @@ pub(crate) fn outgoing(dp: &DataPlane, mut skb: Skb<'_>, iph: &Ipv4) -> Verdict 
         return Verdict::Accept;
     };
     if c.fwd == conn_flag::MASQ
-        && (!skb.icmp_csum_ok(iph.hlen) || nat(&mut skb, iph, &e, true, &c.virt).is_err())
+        && (!skb.icmp_csum_ok(iph.hlen)
+            || nat(&mut skb, iph, &e, true, &c.virt).is_err()
+            || (reroute && skb.reroute(net).is_err()))
     {
         return Verdict::Drop;
     }

@@ -38,9 +38,12 @@ fn reply(net: Net, mut skb: Skb<'_>, conn_out: bool) -> Verdict {
     let Some(ipvs) = net.state::<NetIpvs>() else {
         return Verdict::Accept;
     };
+    // NAT replies to remote clients (FORWARD, LOCAL_OUT) are routed again
+    // once they come from the virtual service.
+    let reroute = conn_out && ipvs.sysctls.get(sysctl::index::SNAT_REROUTE) != 0;
     let pkt = match proto::parse(&skb) {
         Parsed::Packet(pkt) => pkt,
-        Parsed::Icmp(iph) => return icmp::outgoing(&ipvs.dp, skb, &iph),
+        Parsed::Icmp(iph) => return icmp::outgoing(net, &ipvs.dp, skb, &iph, reroute),
         Parsed::Other | Parsed::Truncated | Parsed::Cut(_) => return Verdict::Accept,
     };
     let mut found = reply_to(&ipvs.dp, &pkt);
@@ -69,7 +72,7 @@ fn reply(net: Net, mut skb: Skb<'_>, conn_out: bool) -> Verdict {
         }
     }
     match found {
-        Reply::Nat(virt) => xmit::snat(skb, &pkt, &virt),
+        Reply::Nat(virt) => xmit::snat(net, skb, &pkt, &virt, reroute),
         Reply::Pass => {
             skb.set_handled();
             Verdict::Accept

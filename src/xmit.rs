@@ -195,9 +195,19 @@ pub(crate) fn nat(
 }
 
 /// NAT replies (`handle_response()` with the protocol's `snat_handler`):
-/// the source becomes the virtual service.
-pub(crate) fn snat(mut skb: Skb<'_>, pkt: &Packet, virt: &Endpoint) -> Verdict {
-    if rewrite(&mut skb, pkt, ip::SADDR, 0, &pkt.source(), virt).is_err() {
+/// the source becomes the virtual service; with `reroute` the packet is
+/// routed again from there (`ip_vs_route_me_harder()`: policy routing may
+/// send it another way).
+pub(crate) fn snat(
+    net: Net,
+    mut skb: Skb<'_>,
+    pkt: &Packet,
+    virt: &Endpoint,
+    reroute: bool,
+) -> Verdict {
+    if rewrite(&mut skb, pkt, ip::SADDR, 0, &pkt.source(), virt).is_err()
+        || (reroute && skb.reroute(net).is_err())
+    {
         return Verdict::Drop;
     }
     skb.set_handled();

@@ -15,6 +15,7 @@
 #include <net/udp.h>
 #include <net/route.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <linux/kmod.h>
 #include <linux/mm.h>
@@ -342,6 +343,15 @@ void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt)
 {
 	skb_dst_drop(skb);
 	skb_dst_set(skb, &rt->dst);
+}
+
+int ipvs_rs_route_me_harder(struct net *net, struct sk_buff *skb)
+{
+	const struct rtable *rt = skb_rtable(skb);
+
+	if (!rt || rt->rt_flags & RTCF_LOCAL)
+		return 0;
+	return ip_route_me_harder(net, skb->sk, skb, RTN_LOCAL);
 }
 
 void ipvs_rs_skb_drop_demux_sk(struct sk_buff *skb)

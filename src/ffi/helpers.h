@@ -204,6 +204,13 @@ bool ipvs_rs_rt_current(struct rtable *rt);
 void ipvs_rs_skb_set_route(struct sk_buff *skb, struct rtable *rt);
 
 /*
+ * Routes skb again as if this host sent it, from its new source
+ * (ip_route_me_harder(..., RTN_LOCAL)), unless it goes to this host. 0 or
+ * a negative errno.
+ */
+int ipvs_rs_route_me_harder(struct net *net, struct sk_buff *skb);
+
+/*
  * A received packet loses the socket early demux tied it to
  * (ip_vs_drop_early_demux_sk()).
  */

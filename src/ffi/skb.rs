@@ -347,6 +347,14 @@ impl Skb<'_> {
         unsafe { bindings::ipvs_rs_consume(self.as_ptr()) }
     }
 
+    /// Routes the packet again as if this host sent it, from the source it
+    /// has now (`ip_route_me_harder()`), unless it goes to this host.
+    pub(crate) fn reroute(&mut self, net: Net) -> Result {
+        // SAFETY: Live packet owned by the hook; `net` is live (type
+        // invariant of `Net`).
+        to_result(unsafe { bindings::ipvs_rs_route_me_harder(net.as_ptr(), self.as_ptr()) })
+    }
+
     /// A received packet lets go of the socket early demux tied it to: it
     /// goes elsewhere now (`ip_vs_drop_early_demux_sk()`).
     pub(crate) fn drop_demux_socket(&mut self) {

@@ -112,6 +112,8 @@ pub(crate) fn sched_var(sched: &CStr) -> Option<usize> {
 
 /// Where the sysctls the packet path reads are in [`VARS`].
 pub(crate) mod index {
+    /// `snat_reroute`.
+    pub(crate) const SNAT_REROUTE: usize = 3;
     /// `expire_nodest_conn`.
     pub(crate) const EXPIRE_NODEST_CONN: usize = 8;
     /// `sloppy_tcp`.
@@ -151,6 +153,7 @@ mod tests {
         assert_eq!(VARS[index::CONN_REUSE_MODE].name, c"conn_reuse_mode");
         assert_eq!(VARS[index::SCHEDULE_ICMP].name, c"schedule_icmp");
         assert_eq!(VARS[index::PMTU_DISC].name, c"pmtu_disc");
+        assert_eq!(VARS[index::SNAT_REROUTE].name, c"snat_reroute");
     }
 
     #[test]
