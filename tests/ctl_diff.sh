@@ -94,16 +94,6 @@ cmds=(
 	"-C"
 )
 
-mask_size() {
-	sed 's/^IP Virtual Server version \([0-9.]*\) (size=[0-9]*)$/IP Virtual Server version \1 (size=N)/'
-}
-
-full_listing() {
-	ipvsadm -Ln --stats 2>&1
-	ipvsadm -Ln --thresholds 2>&1
-	ipvsadm -Ln --persistent-conn 2>&1
-}
-
 run_script() {
 	local c n=0
 	for c in "${cmds[@]}"; do

@@ -214,6 +214,21 @@ ipvs_header_re() {
 	echo "IP Virtual Server version 1\.2\.1 \(size=$size\)"
 }
 
+# mask_size: a filter that masks the connection table size in the headers
+# of ipvsadm -L (the C IPVS of 7.x sizes its table on demand), for
+# comparing listings of ours with the C IPVS's.
+mask_size() {
+	sed 's/^IP Virtual Server version \([0-9.]*\) (size=[0-9]*)$/IP Virtual Server version \1 (size=N)/'
+}
+
+# full_listing: the listings of every service that -Ln and -S -n leave out
+# (counters, thresholds, persistent connections), stderr included.
+full_listing() {
+	ipvsadm -Ln --stats 2>&1
+	ipvsadm -Ln --thresholds 2>&1
+	ipvsadm -Ln --persistent-conn 2>&1
+}
+
 # setup_lvs N: a client, a director and N real servers, each in its own
 # namespace ($client, $director, $rs1...):
 #   client 10.0.0.2 - 10.0.0.1 director 192.168.100.1 - rsI 192.168.100.(10+I)
