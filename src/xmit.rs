@@ -243,13 +243,19 @@ pub(crate) fn tunnel(
     dest: &Dest,
     pmtu_disc: bool,
 ) -> Verdict {
-    // The offsets a GUE server would need to finish the inner checksum;
-    // one starting before the IPv4 header cannot be described.
-    let Ok(partial) = skb.partial_csum() else {
-        return Verdict::Drop;
+    let (tun_type, flags) = (dest.tun_type(), dest.tun_flags());
+    // The offsets a GUE server would need to finish the inner checksum,
+    // only looked up when it is to: one starting before the IPv4 header
+    // cannot be described.
+    let partial = if Encap::wants_partial(tun_type, flags) {
+        let Ok(partial) = skb.partial_csum() else {
+            return Verdict::Drop;
+        };
+        partial
+    } else {
+        None
     };
-    let Some(encap) = Encap::new(dest.tun_type(), dest.tun_port(), dest.tun_flags(), partial)
-    else {
+    let Some(encap) = Encap::new(tun_type, dest.tun_port(), flags, partial) else {
         return Verdict::Drop;
     };
     let daddr = v4(&dest.shared.addr);

@@ -95,13 +95,20 @@ impl Encap {
             tun_type::GUE => Some(Encap::Gue {
                 port,
                 csum: flags & (flag::CSUM | flag::REMCSUM) != 0,
-                remcsum: partial.filter(|_| flags & flag::REMCSUM != 0),
+                remcsum: partial.filter(|_| Self::wants_partial(tun_type, flags)),
             }),
             tun_type::GRE => Some(Encap::Gre {
                 csum: flags & flag::CSUM != 0,
             }),
             _ => None,
         }
+    }
+
+    /// Whether a destination of type `tun_type` with `flags` asks for the
+    /// offsets of a checksum left to the device (GUE remote checksum
+    /// offload): only then does [`Encap::new`] use them.
+    pub(crate) fn wants_partial(tun_type: u16, flags: u16) -> bool {
+        tun_type == tun_type::GUE && flags & flag::REMCSUM != 0
     }
 
     /// How many bytes it puts between the outer IPv4 header and the inner
@@ -198,6 +205,9 @@ mod tests {
         assert_eq!(left.len(), 20);
         let csum_only = Encap::new(tun_type::GUE, PORT_6080, flag::CSUM, Some(partial)).unwrap();
         assert_eq!(csum_only.len(), 12);
+        assert!(Encap::wants_partial(tun_type::GUE, flag::REMCSUM));
+        assert!(!Encap::wants_partial(tun_type::GUE, flag::CSUM));
+        assert!(!Encap::wants_partial(tun_type::GRE, flag::REMCSUM));
     }
 
     #[test]
