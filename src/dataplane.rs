@@ -120,7 +120,8 @@ pub(crate) struct DataPlane {
     /// connection.
     #[pin]
     services: SpinLockIrq<Services>,
-    /// The connections, under a lock for each stripe of buckets.
+    /// The connections: found under RCU, changed under a lock for each
+    /// stripe of buckets.
     pub(crate) conns: Conns,
     /// The protocols' timeouts.
     pub(crate) timeouts: StateTimeouts,

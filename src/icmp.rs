@@ -17,7 +17,7 @@
 //! `ip_vs_icmp_xmit()` in `ip_vs_xmit.c`
 
 use crate::{
-    conn::table::{Conn, Endpoint, Slot},
+    conn::table::{Conn, Endpoint, Table},
     ctl::dest::Dest,
     dataplane::DataPlane,
     ffi::{netfilter::Verdict, pernet::Net, skb::Skb, time},
@@ -32,7 +32,10 @@ use crate::{
     request,
     xmit::{self, Outgoing},
 };
-use kernel::{prelude::*, sync::Arc};
+use kernel::{
+    prelude::*,
+    sync::{rcu, Arc},
+};
 
 /// The FORWARD hook before the reply one (`ip_vs_forward_icmp()`): errors
 /// from clients routed through this host rather than addressed to it.
@@ -80,12 +83,10 @@ impl Found {
 /// it is (C puts it back with `__ip_vs_conn_put()`).
 fn lookup(
     dp: &DataPlane,
-    protocol: u8,
-    client: &Endpoint,
-    find: impl for<'s, 't> FnOnce(&'s mut Slot<'t>) -> Option<&'s mut Conn>,
+    find: impl for<'a> FnOnce(&'a Table, &'a rcu::Guard) -> Option<&'a Conn>,
 ) -> Option<Found> {
-    let mut slot = dp.conns.slot(protocol, client);
-    find(&mut slot).map(|c| Found::of(c))
+    let g = rcu::read_lock();
+    find(&dp.conns, &g).map(Found::of)
 }
 
 /// A new connection for the request whose answer the error `e` (in `skb`)
@@ -161,7 +162,7 @@ pub(crate) fn outgoing(
     };
     // The quoted packet went from the client to the server.
     let (client, server) = ends(&e);
-    let Some(c) = lookup(dp, e.iph.protocol, &client, |s| s.find_out(&server)) else {
+    let Some(c) = lookup(dp, |t, g| t.find_out(g, e.iph.protocol, &client, &server)) else {
         return Verdict::Accept;
     };
     if c.fwd == conn_flag::MASQ
@@ -208,7 +209,7 @@ pub(crate) fn incoming(
     // The quoted packet went from the virtual service to the client.
     let (virt, client) = ends(&e);
     let dp = &ipvs.dp;
-    let c = match lookup(dp, e.iph.protocol, &client, |s| s.find_in(&virt)) {
+    let c = match lookup(dp, |t, g| t.find_in(g, e.iph.protocol, &client, &virt)) {
         Some(c) => c,
         None if ipvs.sysctls.get(sysctl::index::SCHEDULE_ICMP) != 0 => {
             match schedule(ipvs, &skb, &e) {
@@ -243,7 +244,9 @@ pub(crate) fn incoming(
 fn tunnelled(dp: &DataPlane, t: &Tunnel) -> Option<Found> {
     // The inner packet went from the client to the virtual service.
     let (client, virt) = ends(&t.inner);
-    let c = lookup(dp, t.inner.iph.protocol, &client, |s| s.find_in(&virt))?;
+    let c = lookup(dp, |tab, g| {
+        tab.find_in(g, t.inner.iph.protocol, &client, &virt)
+    })?;
     // C finds the tunnel among all destinations by its address (and GUE
     // port) first; when this host tunnelled the packet, that is the
     // connection's own.

@@ -46,6 +46,7 @@ struct IpVs {
     _genl: ffi::genl::Registration<ctl::genl::Genl>,
     _sockopt: ffi::sockopt::Registration<ctl::sockopt::Sockopt>,
     _pernet: ffi::pernet::Registration<netns::NetIpvs>,
+    _rcu_callbacks: ffi::rcu_chains::Barrier,
     _schedulers: sched::List,
     _engines: pe::List,
 }
@@ -68,6 +69,7 @@ impl kernel::Module for IpVs {
             _genl: genl,
             _sockopt: sockopt,
             _pernet: pernet,
+            _rcu_callbacks: ffi::rcu_chains::Barrier,
             _schedulers: schedulers,
             _engines: engines,
         })

@@ -179,7 +179,7 @@ impl Packet {
 
     /// Moves `conn` on for this packet going `dir` (`ip_vs_set_state()`),
     /// with the namespace's timeouts: TCP's by state, UDP's.
-    pub(crate) fn update(&self, conn: &mut Conn, dir: Direction, timeouts: &StateTimeouts) {
+    pub(crate) fn update(&self, conn: &Conn, dir: Direction, timeouts: &StateTimeouts) {
         match self.tcp {
             // `tcp_state_transition()` cannot read the flags.
             Some(_) if self.cut => {}

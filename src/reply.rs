@@ -19,6 +19,7 @@ use crate::{
     proto::{self, inet_addr, Packet, Parsed},
     xmit,
 };
+use kernel::sync::rcu;
 
 /// The reply hooks FORWARD and LOCAL_OUT (for local real servers).
 pub(crate) fn handle(net: Net, skb: Skb<'_>) -> Verdict {
@@ -55,12 +56,10 @@ fn reply(net: Net, mut skb: Skb<'_>, conn_out: bool) -> Verdict {
                 .rs_conn_out(pkt.iph.protocol, &inet_addr(pkt.iph.saddr), pkt.sport)
         {
             let expire_quiescent = ipvs.sysctls.get(sysctl::index::EXPIRE_QUIESCENT_TEMPLATE) != 0;
-            if let Some(mut c) =
-                persist::conn_out(&ipvs.dp, &svc, dest, &pkt, &skb, expire_quiescent)
-            {
-                found = if c.flags & conn_flag::ONE_PACKET != 0 {
+            if let Some(c) = persist::conn_out(&ipvs.dp, &svc, dest, &pkt, &skb, expire_quiescent) {
+                found = if c.flags() & conn_flag::ONE_PACKET != 0 {
                     // Answered once, never remembered.
-                    respond(&ipvs.dp, &mut c, &pkt)
+                    respond(&ipvs.dp, &c, &pkt)
                 } else {
                     let mut slot = ipvs.dp.conns.slot(pkt.iph.protocol, &c.client);
                     match slot.insert(c) {
@@ -95,8 +94,11 @@ enum Reply {
 /// Finds the connection `pkt` replies on, counts the packet and moves the
 /// connection on (`handle_response()`).
 fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
-    let mut slot = dp.conns.slot(pkt.iph.protocol, &pkt.destination());
-    match slot.find_out(&pkt.source()) {
+    let g = rcu::read_lock();
+    match dp
+        .conns
+        .find_out(&g, pkt.iph.protocol, &pkt.destination(), &pkt.source())
+    {
         Some(c) => respond(dp, c, pkt),
         None => Reply::None,
     }
@@ -104,7 +106,7 @@ fn reply_to(dp: &DataPlane, pkt: &Packet) -> Reply {
 
 /// Counts the reply `pkt` on its connection `c` and moves the connection
 /// on.
-fn respond(dp: &DataPlane, c: &mut Conn, pkt: &Packet) -> Reply {
+fn respond(dp: &DataPlane, c: &Conn, pkt: &Packet) -> Reply {
     let now = time::jiffies();
     dp.count(&c.dest, pkt.len, false);
     pkt.update(c, Direction::Output, &dp.timeouts);

@@ -23,7 +23,10 @@ use crate::{
     xmit,
 };
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::{prelude::*, sync::Arc};
+use kernel::{
+    prelude::*,
+    sync::{rcu, Arc},
+};
 
 /// The FTP control port, `__be16` bits.
 pub(crate) const FTP_PORT: u16 = 21u16.to_be();
@@ -102,8 +105,8 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
     let (client, virt) = (pkt.source(), pkt.destination());
     let now = time::jiffies();
     let protocol = pkt.iph.protocol;
-    let mut slot = dp.conns.slot(protocol, &client);
-    if let Some(c) = slot.find_in(&virt) {
+    let g = rcu::read_lock();
+    if let Some(c) = dp.conns.find_in(&g, protocol, &client, &virt) {
         let opens = pkt.tcp.is_some_and(|f| f.syn);
         let available = c.dest.shared.flags.load(Relaxed) & DEST_F_AVAILABLE != 0;
         if !opens && available {
@@ -111,23 +114,22 @@ fn decide(dp: &DataPlane, pkt: &Packet, skb: &Skb<'_>, sysctls: &SysctlTable) ->
         }
         let policy = reuse_policy(sysctls);
         let old = conn_reuse::Existing {
-            tcp: pkt.tcp.map(|_| c.state),
-            no_output: c.flags & conn_flag::NOOUTPUT != 0,
+            tcp: pkt.tcp.map(|_| c.state()),
+            no_output: c.flags() & conn_flag::NOOUTPUT != 0,
             controlled: c.is_controlled(),
             quiescent: c.dest.shared.weight.load(Relaxed) == 0,
         };
         // A new connection from the same port, or the server is gone.
         let replace = opens && conn_reuse::reschedule(old, policy);
         if replace || (!available && policy.expire_nodest) {
-            slot.remove(&virt);
+            dp.conns.slot(protocol, &client).remove(c);
         } else if available {
             return forward(dp, c, pkt, now);
         } else {
             return Action::Done(Verdict::Drop);
         }
     }
-    // Scheduling takes other locks (the scheduler's, a template's slot).
-    drop(slot);
+    drop(g);
     if !pkt.may_open(sysctls.get(sysctl::index::SLOPPY_TCP) != 0) {
         return Action::Done(pkt.unscheduled());
     }
@@ -147,11 +149,11 @@ pub(crate) fn open_and<R>(
     skb: &Skb<'_>,
     sysctls: &SysctlTable,
     now: u64,
-    with: impl FnOnce(&mut Conn) -> R,
+    with: impl FnOnce(&Conn) -> R,
 ) -> Result<R, Verdict> {
-    let mut conn = open(dp, pkt, skb, sysctls, now)?;
-    if conn.flags & conn_flag::ONE_PACKET != 0 {
-        return Ok(with(&mut conn));
+    let conn = open(dp, pkt, skb, sysctls, now)?;
+    if conn.flags() & conn_flag::ONE_PACKET != 0 {
+        return Ok(with(&conn));
     }
     let mut slot = dp.conns.slot(pkt.iph.protocol, &conn.client);
     let c = slot.find_in_or_insert(conn).map_err(|_| Verdict::Drop)?;
@@ -190,7 +192,7 @@ fn open(
 
 /// Counts the request on its connection `c`, moves the connection on and
 /// says where the packet goes.
-fn forward(dp: &DataPlane, c: &mut Conn, pkt: &Packet, now: u64) -> Action {
+fn forward(dp: &DataPlane, c: &Conn, pkt: &Packet, now: u64) -> Action {
     dp.count(&c.dest, pkt.len, true);
     pkt.update(c, Direction::Input, &dp.timeouts);
     c.touch(now);

@@ -9,20 +9,25 @@
 
 use crate::{
     ctl::dest::Dest,
-    ffi::{pe::PeRef, time},
+    ffi::{
+        pe::PeRef,
+        rcu_chains::{RcuChains, Writer},
+        time,
+    },
     logic::{
-        conn_tab,
+        conn_status, conn_tab,
         dest::conn_flag,
         tcp_state::{self, Direction, TcpFlags, TcpState},
         udp_state::UdpState,
     },
 };
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
+use core::{
+    ptr,
+    sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed},
+};
 use kernel::{
-    alloc::flags::__GFP_NOWARN,
-    new_spinlock_irq,
     prelude::*,
-    sync::{Arc, SpinLockIrq, SpinLockIrqGuard},
+    sync::{rcu, Arc},
 };
 
 /// The real port of a template no longer in use (C's `htons(0xffff)`;
@@ -37,7 +42,8 @@ pub(crate) struct Endpoint {
     pub(crate) port: u16,
 }
 
-/// A connection.
+/// A connection. Packets on several CPUs may see it at once: what they
+/// change is atomic.
 pub(crate) struct Conn {
     /// Transport protocol.
     pub(crate) protocol: u8,
@@ -47,14 +53,16 @@ pub(crate) struct Conn {
     pub(crate) virt: Endpoint,
     /// The real server.
     pub(crate) real: Endpoint,
-    /// `IP_VS_CONN_F_*`: forwarding method, `INACTIVE`, `NOOUTPUT`...
-    pub(crate) flags: u32,
-    /// Protocol state (`IP_VS_TCP_S_*`; 0 for UDP).
-    pub(crate) state: TcpState,
+    /// `IP_VS_CONN_F_*` (forwarding method, `INACTIVE`, `NOOUTPUT`...)
+    /// and the protocol state (`IP_VS_TCP_S_*`; 0 for UDP), changed
+    /// together ([`conn_status`]).
+    status: AtomicU64,
     /// How long the connection lives after its last packet, in jiffies.
-    pub(crate) timeout: u64,
+    timeout: AtomicU64,
     /// When it expires (jiffies).
-    pub(crate) expires: u64,
+    expires: AtomicU64,
+    /// A template no longer used (C sets its real port to 65535).
+    invalid: AtomicBool,
     /// Where it goes; its counters count this connection.
     pub(crate) dest: Arc<Dest>,
     /// For a persistence template, its shared part; for a connection a
@@ -175,11 +183,11 @@ impl Conn {
             client,
             virt,
             real,
-            flags,
-            state: TcpState::None,
+            status: AtomicU64::new(conn_status::new(flags)),
             // C's first timeout: 3 s until the protocol sets its own.
-            timeout: 3 * u64::from(time::HZ),
-            expires: 0,
+            timeout: AtomicU64::new(3 * u64::from(time::HZ)),
+            expires: AtomicU64::new(0),
+            invalid: AtomicBool::new(false),
             dest,
             control: None,
             pe_data: None,
@@ -198,7 +206,7 @@ impl Conn {
     ) -> Result<Conn> {
         let control = Arc::new(Control::default(), GFP_ATOMIC)?;
         let mut t = Conn::new(protocol, client, virt, (dest, dport), conn_flag::TEMPLATE);
-        t.timeout = timeout;
+        *t.timeout.get_mut() = timeout;
         t.control = Some(control);
         Ok(t)
     }
@@ -217,9 +225,19 @@ impl Conn {
         !self.is_template() && self.control.is_some()
     }
 
+    /// `IP_VS_CONN_F_*` now.
+    pub(crate) fn flags(&self) -> u32 {
+        conn_status::flags(self.status.load(Relaxed))
+    }
+
+    /// The protocol state now.
+    pub(crate) fn state(&self) -> TcpState {
+        conn_status::state(self.status.load(Relaxed))
+    }
+
     /// Whether this is a persistence template.
     pub(crate) fn is_template(&self) -> bool {
-        self.flags & conn_flag::TEMPLATE != 0
+        self.flags() & conn_flag::TEMPLATE != 0
     }
 
     /// Whether a template still controls connections.
@@ -233,48 +251,56 @@ impl Conn {
 
     /// The forwarding method (`IP_VS_CONN_F_FWD_MASK`).
     pub(crate) fn fwd(&self) -> u32 {
-        self.flags & conn_flag::FWD_MASK
+        self.flags() & conn_flag::FWD_MASK
     }
 
     /// Moves a TCP connection on for a packet with `flags` going `dir`
     /// (`set_tcp_state()`), with the destination's active count following
-    /// and the state's timeout from `timeouts`.
+    /// (until the connection leaves the table) and the state's timeout from
+    /// `timeouts`.
     pub(crate) fn tcp_packet(
-        &mut self,
+        &self,
         dir: Direction,
         flags: TcpFlags,
         secure: bool,
         timeouts: &StateTimeouts,
     ) {
-        let no_output = self.flags & conn_flag::NOOUTPUT != 0;
-        let dir = dir.resolve(no_output);
-        if no_output && dir == Direction::Output {
-            self.flags &= !conn_flag::NOOUTPUT;
-        }
-        let new = tcp_state::next(self.state, dir, flags, secure);
-        if new != self.state {
-            if new == TcpState::Established {
-                self.assure_template();
+        let mut old = self.status.load(Relaxed);
+        let (was, new) = loop {
+            let new = conn_status::tcp_step(old, dir, flags, secure);
+            match self
+                .status
+                .compare_exchange_weak(old, new, Relaxed, Relaxed)
+            {
+                Ok(_) => break (old, new),
+                Err(now) => old = now,
             }
-            let inactive = self.flags & conn_flag::INACTIVE != 0;
-            let s = &self.dest.shared;
-            if !inactive && !new.is_active() {
-                s.activeconns.fetch_sub(1, Relaxed);
-                self.flags |= conn_flag::INACTIVE;
-            } else if inactive && new.is_active() {
-                s.activeconns.fetch_add(1, Relaxed);
-                self.flags &= !conn_flag::INACTIVE;
-            }
+        };
+        let new_state = conn_status::state(new);
+        if new_state != conn_status::state(was) && new_state == TcpState::Established {
+            self.assure_template();
         }
-        self.state = new;
-        let secs = timeouts.tcp(new);
-        self.timeout = u64::from(secs) * u64::from(time::HZ);
+        let active = &self.dest.shared.activeconns;
+        match (conn_status::inactive(was), conn_status::inactive(new)) {
+            (false, true) => {
+                active.fetch_sub(1, Relaxed);
+            }
+            (true, false) => {
+                active.fetch_add(1, Relaxed);
+            }
+            _ => {}
+        }
+        let secs = timeouts.tcp(new_state);
+        self.timeout
+            .store(u64::from(secs) * u64::from(time::HZ), Relaxed);
     }
 
     /// A UDP packet going `dir`: the single state's timeout; a reply
     /// assures the template.
-    pub(crate) fn udp_packet(&mut self, dir: Direction, timeouts: &StateTimeouts) {
-        self.timeout = u64::from(timeouts.udp()) * u64::from(time::HZ);
+    pub(crate) fn udp_packet(&self, dir: Direction, timeouts: &StateTimeouts) {
+        let secs = timeouts.udp();
+        self.timeout
+            .store(u64::from(secs) * u64::from(time::HZ), Relaxed);
         if dir == Direction::Output {
             self.assure_template();
         }
@@ -301,8 +327,23 @@ impl Conn {
         } else if self.protocol == crate::logic::packet::UDP {
             UdpState::Normal.name()
         } else {
-            self.state.name()
+            self.state().name()
         }
+    }
+
+    /// The real port `/proc/net/ip_vs_conn` lists: 65535 for a template
+    /// taken out of use.
+    pub(crate) fn listed_port(&self) -> u16 {
+        if self.invalid.load(Relaxed) {
+            INVALID_PORT
+        } else {
+            self.real.port
+        }
+    }
+
+    /// When it expires (jiffies).
+    pub(crate) fn expires(&self) -> u64 {
+        self.expires.load(Relaxed)
     }
 
     /// Its hash in the table.
@@ -311,19 +352,32 @@ impl Conn {
     }
 
     /// The connection saw a packet now: it lives `timeout` longer.
-    pub(crate) fn touch(&mut self, now: u64) {
-        self.expires = now.wrapping_add(self.timeout);
+    pub(crate) fn touch(&self, now: u64) {
+        let expires = now.wrapping_add(self.timeout.load(Relaxed));
+        self.expires.store(expires, Relaxed);
     }
-}
 
-impl Drop for Conn {
-    fn drop(&mut self) {
+    /// The connection leaves the table (or, never in it, ends): its
+    /// template and destination stop counting it, once, although readers
+    /// may still see it until a grace period ends (`ip_vs_conn_expire()`
+    /// before `call_rcu()`).
+    fn release(&self) {
+        let status = self.status.fetch_or(conn_status::RELEASED, Relaxed);
+        if status & conn_status::RELEASED != 0 {
+            return;
+        }
         if !self.is_template() {
             if let Some(c) = &self.control {
                 c.count.fetch_sub(1, Relaxed);
             }
         }
-        unbind(&self.dest, self.flags);
+        unbind(&self.dest, conn_status::flags(status));
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
@@ -355,72 +409,26 @@ fn unbind(dest: &Dest, flags: u32) {
     dest.unbound(s.totalconns.fetch_sub(1, Relaxed));
 }
 
-/// The buckets of one stripe of the table, under the stripe's lock.
+/// What the writers of a stripe keep, under its lock: how many buckets it
+/// started with, which it shrinks back to.
 struct Stripe {
-    buckets: KVec<KVec<Conn>>,
-    /// How many entries the buckets hold.
-    count: usize,
-    /// How many buckets it started with: it shrinks back to that.
     initial: usize,
 }
 
-impl Stripe {
-    fn new(len: usize) -> Result<Stripe> {
-        let mut buckets = KVec::with_capacity(len, GFP_KERNEL)?;
-        for _ in 0..len {
-            buckets.push(KVec::new(), GFP_KERNEL)?;
-        }
-        Ok(Stripe {
-            buckets,
-            count: 0,
-            initial: len,
-        })
-    }
-
-    /// Doubles the buckets when they hold too many entries, halves them
-    /// when they hold few ([`conn_tab::resized`]). In atomic context: when
-    /// memory is short, the stripe stays as it is (longer chains, nothing
-    /// lost).
-    fn resize(&mut self, stripes: usize) {
-        let Some(len) = conn_tab::resized(self.count, self.buckets.len(), self.initial) else {
-            return;
-        };
-        let Some(mut resized) = Self::buckets_for(&self.buckets, stripes, len) else {
-            return;
-        };
-        for old in self.buckets.iter_mut() {
-            for c in old.drain_all() {
-                let b = conn_tab::bucket_of(c.hash(), stripes, len);
-                // Each new bucket has room for all of its entries: no
-                // allocation, so no failure.
-                let _ = resized[b].push(c, GFP_ATOMIC);
-            }
-        }
-        self.buckets = resized;
-    }
-
-    /// `len` empty buckets, each with room for the entries of `buckets`
-    /// that it will hold.
-    fn buckets_for(buckets: &[KVec<Conn>], stripes: usize, len: usize) -> Option<KVec<KVec<Conn>>> {
-        let flags = GFP_ATOMIC | __GFP_NOWARN;
-        let mut room = KVec::from_elem(0usize, len, flags).ok()?;
-        for c in buckets.iter().flat_map(|b| b.iter()) {
-            room[conn_tab::bucket_of(c.hash(), stripes, len)] += 1;
-        }
-        let mut grown = KVec::with_capacity(len, flags).ok()?;
-        for n in room.iter() {
-            grown
-                .push(KVec::with_capacity(*n, flags).ok()?, flags)
-                .ok()?;
-        }
-        Some(grown)
+/// Doubles the buckets of the stripe `w` when `count` entries are too
+/// many for them, halves them when few ([`conn_tab::resized`]); `stripes`
+/// is the table's number of stripes.
+fn resize(w: &mut Writer<'_, Conn, Stripe>, count: usize, stripes: usize) {
+    if let Some(len) = conn_tab::resized(count, w.len(), w.data().initial) {
+        w.resize(len, |c, len| conn_tab::bucket_of(c.hash(), stripes, len));
     }
 }
 
 /// The connection table of one namespace: its buckets in stripes, each
-/// with a lock of its own.
+/// with a lock for its writers; the packet path finds connections under
+/// RCU without a lock.
 pub(crate) struct Table {
-    stripes: KVec<Pin<KBox<SpinLockIrq<Stripe>>>>,
+    stripes: KVec<Pin<KBox<RcuChains<Conn, Stripe>>>>,
 }
 
 impl Table {
@@ -429,17 +437,70 @@ impl Table {
         let n = conn_tab::stripes(size);
         let mut stripes = KVec::with_capacity(n, GFP_KERNEL)?;
         for _ in 0..n {
-            let stripe = Stripe::new((size / n).max(1))?;
+            let len = (size / n).max(1);
+            let stripe = Stripe { initial: len };
             stripes.push(
-                KBox::pin_init(new_spinlock_irq!(stripe, "ip_vs_conn_stripe"), GFP_KERNEL)?,
+                KBox::pin_init(RcuChains::new(len, stripe), GFP_KERNEL)?,
                 GFP_KERNEL,
             )?;
         }
         Ok(Table { stripes })
     }
 
-    /// The entries of `protocol` with the client `client`, locked: the
-    /// connection in both directions and a template whose client this is.
+    /// The entry of `protocol` with the client `client` that `wanted`
+    /// accepts, found under RCU.
+    fn find<'a>(
+        &'a self,
+        g: &'a rcu::Guard,
+        protocol: u8,
+        client: &Endpoint,
+        wanted: impl Fn(&Conn) -> bool,
+    ) -> Option<&'a Conn> {
+        let hash = conn_tab::hash(protocol, &client.addr, client.port);
+        let n = self.stripes.len();
+        self.stripes[conn_tab::stripe_of(hash, n)].find(
+            g,
+            |len| conn_tab::bucket_of(hash, n, len),
+            |c| c.protocol == protocol && c.client == *client && wanted(c),
+        )
+    }
+
+    /// The connection a request from `client` to `virt` belongs to
+    /// (`ip_vs_conn_in_get()`).
+    pub(crate) fn find_in<'a>(
+        &'a self,
+        g: &'a rcu::Guard,
+        protocol: u8,
+        client: &Endpoint,
+        virt: &Endpoint,
+    ) -> Option<&'a Conn> {
+        self.find(g, protocol, client, |c| requested(c, virt))
+    }
+
+    /// The connection a reply from `source` to `client` belongs to
+    /// (`ip_vs_conn_out_get()`): NAT replies come from the real server,
+    /// those of direct routing and tunnels (when they pass this host) from
+    /// the virtual service.
+    pub(crate) fn find_out<'a>(
+        &'a self,
+        g: &'a rcu::Guard,
+        protocol: u8,
+        client: &Endpoint,
+        source: &Endpoint,
+    ) -> Option<&'a Conn> {
+        self.find(g, protocol, client, |c| {
+            let from = if c.fwd() == conn_flag::MASQ {
+                &c.real
+            } else {
+                &c.virt
+            };
+            from == source && !c.is_template()
+        })
+    }
+
+    /// The entries of `protocol` with the client `client`, locked for
+    /// changes: the connection in both directions and a template whose
+    /// client this is.
     pub(crate) fn slot(&self, protocol: u8, client: &Endpoint) -> Slot<'_> {
         let hash = conn_tab::hash(protocol, &client.addr, client.port);
         let n = self.stripes.len();
@@ -458,23 +519,20 @@ impl Table {
     /// stripe at a time, each shrinking if it was left with few entries.
     pub(crate) fn expire(&self, now: u64) {
         for stripe in self.stripes.iter() {
-            let mut s = stripe.lock();
-            let mut count = 0;
-            for bucket in s.buckets.iter_mut() {
-                bucket.retain(|c| {
-                    if time::after(c.expires, now) {
-                        return true;
-                    }
-                    if c.controls() {
-                        c.touch(now);
-                        return true;
-                    }
-                    false
-                });
-                count += bucket.len();
-            }
-            s.count = count;
-            s.resize(self.stripes.len());
+            let mut w = stripe.lock();
+            w.retain(|c| {
+                if time::after(c.expires(), now) {
+                    return true;
+                }
+                if c.controls() {
+                    c.touch(now);
+                    return true;
+                }
+                c.release();
+                false
+            });
+            let count = w.count();
+            resize(&mut w, count, self.stripes.len());
         }
     }
 
@@ -485,8 +543,8 @@ impl Table {
         mut f: impl FnMut(&Conn) -> Result<(), E>,
     ) -> Result<(), E> {
         for stripe in self.stripes.iter() {
-            let s = stripe.lock();
-            for c in s.buckets.iter().flat_map(|b| b.iter()) {
+            let w = stripe.lock();
+            for c in w.iter() {
                 f(c)?;
             }
         }
@@ -494,10 +552,16 @@ impl Table {
     }
 }
 
+/// Whether `c` is the connection of requests to `virt` (the protocol and
+/// client matching).
+fn requested(c: &Conn, virt: &Endpoint) -> bool {
+    c.virt == *virt && !c.is_template()
+}
+
 /// The locked bucket of the entries of one protocol and client: what
 /// [`Table::slot`] gives. Entries of other clients are out of its reach.
 pub(crate) struct Slot<'a> {
-    stripe: SpinLockIrqGuard<'a, Stripe>,
+    stripe: Writer<'a, Conn, Stripe>,
     stripes: usize,
     hash: u32,
     protocol: u8,
@@ -505,52 +569,39 @@ pub(crate) struct Slot<'a> {
 }
 
 impl Slot<'_> {
-    fn bucket(&mut self) -> &mut KVec<Conn> {
-        let b = conn_tab::bucket_of(self.hash, self.stripes, self.stripe.buckets.len());
-        &mut self.stripe.buckets[b]
+    /// The slot's bucket in its stripe.
+    fn bucket(&self) -> usize {
+        conn_tab::bucket_of(self.hash, self.stripes, self.stripe.len())
     }
 
     /// The first entry of the slot's protocol and client that `wanted`
     /// accepts.
-    fn find(&mut self, wanted: impl Fn(&Conn) -> bool) -> Option<&mut Conn> {
+    fn find(&self, wanted: impl Fn(&Conn) -> bool) -> Option<&Conn> {
         let (protocol, client) = (self.protocol, self.client);
-        self.bucket()
-            .iter_mut()
-            .find(|c| c.protocol == protocol && c.client == client && wanted(c))
-    }
-
-    /// The connection a request to `virt` belongs to
-    /// (`ip_vs_conn_in_get()`).
-    pub(crate) fn find_in(&mut self, virt: &Endpoint) -> Option<&mut Conn> {
-        self.find(|c| c.virt == *virt && !c.is_template())
+        self.stripe.find(self.bucket(), |c| {
+            c.protocol == protocol && c.client == client && wanted(c)
+        })
     }
 
     /// The connection a request to `conn`'s virtual service belongs to:
     /// `conn` itself, added, unless another CPU made one meanwhile.
-    pub(crate) fn find_in_or_insert(&mut self, conn: Conn) -> Result<&mut Conn> {
-        let (protocol, client, virt) = (self.protocol, self.client, conn.virt);
-        let found = self.bucket().iter().position(|c| {
-            c.protocol == protocol && c.client == client && c.virt == virt && !c.is_template()
-        });
-        match found {
-            Some(i) => Ok(&mut self.bucket()[i]),
-            None => self.insert(conn),
+    pub(crate) fn find_in_or_insert(&mut self, conn: Conn) -> Result<&Conn> {
+        let virt = conn.virt;
+        if self.find(|c| requested(c, &virt)).is_none() {
+            return self.insert(conn);
         }
+        self.find(|c| requested(c, &virt)).ok_or(ENOENT)
     }
 
     /// The persistence template for `virt` (`ip_vs_ct_in_get()`); the
     /// slot's client is the template's (port 0). With `pe_data`, only one
     /// the same engine keyed on the same data; without, only one no engine
     /// keyed.
-    pub(crate) fn find_template(
-        &mut self,
-        virt: &Endpoint,
-        pe_data: Option<&PeData>,
-    ) -> Option<&mut Conn> {
+    pub(crate) fn find_template(&self, virt: &Endpoint, pe_data: Option<&PeData>) -> Option<&Conn> {
         self.find(|c| {
             c.virt == *virt
                 && c.is_template()
-                && c.real.port != INVALID_PORT
+                && !c.invalid.load(Relaxed)
                 && pe_matches(c.pe_data.as_ref(), pe_data)
         })
     }
@@ -559,52 +610,33 @@ impl Slot<'_> {
     /// on a server that no longer serves): [`Slot::find_template`] passes
     /// it by from now on, and it stays, listed with real port 65535, until
     /// it expires and no connection it made is left.
-    pub(crate) fn invalidate_template(&mut self, virt: &Endpoint, pe_data: Option<&PeData>) {
+    pub(crate) fn invalidate_template(&self, virt: &Endpoint, pe_data: Option<&PeData>) {
         if let Some(t) = self.find_template(virt, pe_data) {
-            t.real.port = INVALID_PORT;
+            t.invalid.store(true, Relaxed);
         }
-    }
-
-    /// The connection a reply from `source` to the client belongs to
-    /// (`ip_vs_conn_out_get()`): NAT replies come from the real server,
-    /// those of direct routing and tunnels (when they pass this host) from
-    /// the virtual service.
-    pub(crate) fn find_out(&mut self, source: &Endpoint) -> Option<&mut Conn> {
-        self.find(|c| {
-            let from = if c.fwd() == conn_flag::MASQ {
-                &c.real
-            } else {
-                &c.virt
-            };
-            from == source && !c.is_template()
-        })
     }
 
     /// Adds a connection of the slot's protocol and client; on the packet
     /// path, so it cannot sleep.
-    pub(crate) fn insert(&mut self, conn: Conn) -> Result<&mut Conn> {
+    pub(crate) fn insert(&mut self, conn: Conn) -> Result<&Conn> {
         if conn.protocol != self.protocol || conn.client != self.client {
             return Err(EINVAL);
         }
-        self.stripe.count += 1;
-        self.stripe.resize(self.stripes);
+        let count = self.stripe.count() + 1;
+        resize(&mut self.stripe, count, self.stripes);
         let bucket = self.bucket();
-        if let Err(e) = bucket.push(conn, GFP_ATOMIC) {
-            self.stripe.count -= 1;
-            return Err(e.into());
-        }
-        self.bucket().last_mut().ok_or(ENOMEM)
+        self.stripe.insert(bucket, conn)
     }
 
-    /// Removes the connection to `virt`.
-    pub(crate) fn remove(&mut self, virt: &Endpoint) {
-        let (protocol, client) = (self.protocol, self.client);
+    /// Removes `conn`, a connection of this slot.
+    pub(crate) fn remove(&mut self, conn: &Conn) {
         let bucket = self.bucket();
-        if let Some(i) = bucket.iter().position(|c| {
-            c.protocol == protocol && c.client == client && c.virt == *virt && !c.is_template()
-        }) {
-            drop(bucket.remove(i));
-            self.stripe.count -= 1;
-        }
+        self.stripe.retain_in(bucket, |c| {
+            if !ptr::eq(c, conn) {
+                return true;
+            }
+            c.release();
+            false
+        });
     }
 }

@@ -89,8 +89,8 @@ fn show_conns(
     let now = time::jiffies();
     // Writing only copies into the seq_file's buffer: no sleeping.
     ipvs.dp.conns.try_for_each(|c| {
-        let left = if time::after(c.expires, now) {
-            c.expires.wrapping_sub(now)
+        let left = if time::after(c.expires(), now) {
+            c.expires().wrapping_sub(now)
         } else {
             0
         };
@@ -103,7 +103,7 @@ fn show_conns(
             vaddr: &c.virt.addr,
             vport: c.virt.port,
             daddr: &c.real.addr,
-            dport: c.real.port,
+            dport: c.listed_port(),
             state: c.state_name(),
             expires: u32::try_from(left / u64::from(HZ)).unwrap_or(u32::MAX),
             pe: c.pe_data.as_ref().map(|p| Pe {
@@ -111,7 +111,7 @@ fn show_conns(
                 data: &p.data,
             }),
         };
-        line(out, &desc, c.flags).map_err(|_| ENOMEM)
+        line(out, &desc, c.flags()).map_err(|_| ENOMEM)
     })
 }
 

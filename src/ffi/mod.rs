@@ -16,6 +16,7 @@ pub(crate) mod pe;
 pub(crate) mod pernet;
 pub(crate) mod procfs;
 pub(crate) mod rcu_arc;
+pub(crate) mod rcu_chains;
 pub(crate) mod route;
 pub(crate) mod sched;
 pub(crate) mod skb;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Sizing of the connection table from the `conn_tab_bits` parameter, and
-//! its layout: the buckets are split into stripes, each under a lock of its
-//! own and growing (and shrinking back) on its own, so that the packet path
-//! never takes a lock of the whole table and a busy table does not end up
-//! with long chains.
+//! its layout: the buckets are split into stripes, each with a lock of its
+//! own for the writers (new and expiring connections) and growing (and
+//! shrinking back) on its own, so that no writer takes a lock of the whole
+//! table and a busy table does not end up with long chains. Packets of
+//! known connections find them under RCU, without a lock.
 //!
 //! C: `ip_vs_conn_init()` in
 //! [`net/netfilter/ipvs/ip_vs_conn.c`](srctree/net/netfilter/ipvs/ip_vs_conn.c);

@@ -8,6 +8,7 @@
 pub(crate) mod addr;
 pub(crate) mod conn_proc;
 pub(crate) mod conn_reuse;
+pub(crate) mod conn_status;
 pub(crate) mod conn_tab;
 pub(crate) mod dest;
 pub(crate) mod encap;
