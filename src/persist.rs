@@ -127,6 +127,7 @@ pub(crate) fn schedule(
     if stale {
         slot.invalidate_template(&tvirt, pe_data.as_ref());
     }
+    let mut made = None;
     if slot.find_template(&tvirt, pe_data.as_ref()).is_none() {
         // The scheduler has a lock of its own.
         drop(slot);
@@ -139,21 +140,26 @@ pub(crate) fn schedule(
         let timeout = u64::from(svc.timeout) * u64::from(HZ);
         let mut t = Conn::template(protocol, tclient, tvirt, (dest.clone(), tport), timeout)
             .map_err(|_| Some(Verdict::Drop))?;
+        // The template keeps the engine's data (and pins its module).
+        t.pe_data = pe_data
+            .as_ref()
+            .map(PeData::try_clone)
+            .transpose()
+            .map_err(|_| Some(Verdict::Drop))?;
+        made = Some(t);
         slot = conns.slot(protocol, &tclient);
-        // Unless another CPU made one meanwhile, which then serves.
-        if slot.find_template(&tvirt, pe_data.as_ref()).is_none() {
-            // The template keeps the engine's data (and pins its module).
-            t.pe_data = pe_data
-                .as_ref()
-                .map(PeData::try_clone)
-                .transpose()
-                .map_err(|_| Some(Verdict::Drop))?;
-            slot.insert(t).map_err(|_| Some(Verdict::Drop))?;
-        }
     }
-    let t = slot
-        .find_template(&tvirt, pe_data.as_ref())
-        .ok_or(Some(Verdict::Drop))?;
+    let t = match made {
+        // The new template serves, unless another CPU made one meanwhile.
+        // It is used as it is, not looked up again: one to real port 65535
+        // is never found (as in C, which uses it all the same).
+        Some(t) if slot.find_template(&tvirt, pe_data.as_ref()).is_none() => {
+            slot.insert(t).map_err(|_| Some(Verdict::Drop))?
+        }
+        _ => slot
+            .find_template(&tvirt, pe_data.as_ref())
+            .ok_or(Some(Verdict::Drop))?,
+    };
     let dest = t.dest.clone();
     let dport = if pkt.dport == svc.key.port && dest.shared.port != 0 {
         dest.shared.port
@@ -206,15 +212,18 @@ pub(crate) fn conn_out(
         let usable = slot
             .find_template(&virt, pe_data.as_ref())
             .is_some_and(|t| Arc::ptr_eq(&t.dest, &dest) && serves(&t.dest, expire_quiescent));
-        if !usable {
+        // A new template is used as it is (one to port 65535 would not be
+        // found again).
+        let t = if usable {
+            slot.find_template(&virt, pe_data.as_ref())?
+        } else {
             slot.invalidate_template(&virt, pe_data.as_ref());
             let timeout = u64::from(svc.timeout) * u64::from(HZ);
             let mut t =
                 Conn::template(protocol, tclient, virt, (dest.clone(), pkt.sport), timeout).ok()?;
             t.pe_data = pe_data.as_ref().map(PeData::try_clone).transpose().ok()?;
-            slot.insert(t).ok()?;
-        }
-        let t = slot.find_template(&virt, pe_data.as_ref())?;
+            slot.insert(t).ok()?
+        };
         conn = new_conn(svc, pkt, &client, &virt, (dest, pkt.sport));
         conn.controlled_by(t);
         t.touch(time::jiffies());

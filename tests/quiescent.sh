@@ -3,7 +3,9 @@
 # quiescent): the client's template keeps sending its new connections
 # there, unless the sysctl expire_quiescent_template is on, when the next
 # one stops using the template (C keeps it, listed with real port 65535,
-# until it expires) and goes to a server with weight. Ours against the C
+# until it expires) and goes to a server with weight. Then a template to a
+# real server on port 65535: C passes it by as if it were out of use, so
+# each new connection of the client makes another. Ours against the C
 # IPVS, and what C does spelled out.
 . "$(dirname "$0")/lib.sh"
 set -u
@@ -44,4 +46,19 @@ read -r _ a _ b c <<<"$(grep '^1:' <<<"$out")"
 check_eq "templates" "$(printf 'template: TCP 10.0.0.2:0 %s\n' "$VIP:80 ${RS_ADDR[${b#rs}]}:80" \
 	"$VIP:80 ${RS_ADDR[${a#rs}]}:65535" | sort)" \
 	"$(awk '$1 == "template:" { $3 = ""; print }' <<<"$out" | sed 's/  / /' | sort)"
+
+port_65535() {
+	setup_lvs 1 || { echo "setup failed"; return; }
+	d ipvsadm -A -t "$VIP:80" -s rr -p 60
+	d ipvsadm -a -t "$VIP:80" -r "${RS_ADDR[1]}:65535" -m
+	# Nothing listens there: the server refuses, the templates stay.
+	echo "$(ask tcp 80 32001) $(ask tcp 80 32002)"
+	d ipvsadm -Lnc | awk '$4 ~ /:0$/ { print "template:", $1, $4, $5, $6 }'
+}
+
+cleanup_all_ns
+c_vs_ours port_65535 "templates to port 65535"
+check_eq "templates to port 65535" \
+	"$(printf 'template: TCP 10.0.0.2:0 %s\n' "$VIP:80 ${RS_ADDR[1]}:65535" "$VIP:80 ${RS_ADDR[1]}:65535")" \
+	"$(grep '^template:' <<<"$out")"
 exit $RET

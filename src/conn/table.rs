@@ -596,12 +596,13 @@ impl Slot<'_> {
     /// The persistence template for `virt` (`ip_vs_ct_in_get()`); the
     /// slot's client is the template's (port 0). With `pe_data`, only one
     /// the same engine keyed on the same data; without, only one no engine
-    /// keyed.
+    /// keyed. As in C, a template listed with real port 65535 is passed
+    /// by, whether taken out of use or to a server on that port.
     pub(crate) fn find_template(&self, virt: &Endpoint, pe_data: Option<&PeData>) -> Option<&Conn> {
         self.find(|c| {
             c.virt == *virt
                 && c.is_template()
-                && !c.invalid.load(Relaxed)
+                && c.listed_port() != INVALID_PORT
                 && pe_matches(c.pe_data.as_ref(), pe_data)
         })
     }
